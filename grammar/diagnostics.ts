@@ -32,10 +32,54 @@ export const diagnosticCodes = {
   DLM0020: { severity: "error", title: "invalid number" },
 
   // --- DLM1xxx: names and declarations ---------------------------------------------------------------
+  DLM1001: { severity: "error", title: "unknown name" },
+  DLM1002: { severity: "error", title: "name already bound" },
+  DLM1003: { severity: "error", title: "output never bound" },
+  DLM1004: { severity: "error", title: "unknown argument" },
+  DLM1005: { severity: "error", title: "missing argument" },
+  DLM1006: { severity: "error", title: "too many arguments" },
+  DLM1007: { severity: "error", title: "duplicate argument" },
+  DLM1008: { severity: "error", title: "duplicate declaration" },
+  DLM1009: { severity: "error", title: "wrong kind of name" },
+  DLM1010: { severity: "error", title: "used before it is bound" },
+  DLM1011: { severity: "error", title: "unknown model" },
+  DLM1012: { severity: "error", title: "unknown data" },
+  DLM1013: { severity: "error", title: "unknown data source or transform" },
+  DLM1014: { severity: "error", title: "recursive model" },
 
   // --- DLM2xxx: types and shapes ---------------------------------------------------------------------
+  DLM2001: { severity: "error", title: "wrong argument type" },
+  DLM2002: { severity: "error", title: "declared shape mismatch" },
+  DLM2003: { severity: "error", title: "wrong rank" },
+  DLM2004: { severity: "error", title: "shapes do not broadcast" },
+  DLM2005: { severity: "error", title: "dtype mismatch" },
+  DLM2006: { severity: "error", title: "shared layer applied to different sizes" },
+  DLM2007: { severity: "error", title: "concat mismatch" },
+  DLM2008: { severity: "error", title: "element counts differ" },
+  DLM2009: { severity: "error", title: "invalid dimension" },
+  DLM2010: { severity: "error", title: "invalid value" },
+  DLM2011: { severity: "error", title: "tuple mismatch" },
+  DLM2012: { severity: "error", title: "not a tensor" },
+  DLM2013: { severity: "error", title: "unknown dtype" },
+  DLM2014: { severity: "error", title: "size mismatch" },
 
   // --- DLM3xxx: data, train and generate -------------------------------------------------------------
+  DLM3001: { severity: "error", title: "unknown data field" },
+  DLM3002: { severity: "error", title: "model input does not match data field" },
+  DLM3003: { severity: "error", title: "loss is not a scalar" },
+  DLM3004: { severity: "error", title: "minimize over a model the loss does not reach" },
+  DLM3005: { severity: "error", title: "unknown setting" },
+  DLM3006: { severity: "error", title: "duplicate setting" },
+  DLM3007: { severity: "error", title: "missing setting" },
+  DLM3008: { severity: "error", title: "data field shares an output name" },
+  DLM3009: { severity: "error", title: "invalid setting value" },
+  DLM3010: { severity: "error", title: "model is not a language model" },
+  DLM3011: { severity: "error", title: "transform does not apply here" },
+  DLM3012: { severity: "error", title: "invalid split" },
+  DLM3013: { severity: "error", title: "data does not yield examples" },
+  DLM3014: { severity: "error", title: "unknown optimizer or schedule" },
+  DLM3015: { severity: "error", title: "setting not allowed in this form" },
+  DLM3016: { severity: "error", title: "dims cannot be bound" },
 
   // --- DLM4xxx: lowering and later stages -------------------------------------------------------------
 
@@ -44,6 +88,8 @@ export const diagnosticCodes = {
   DLM5002: { severity: "error", title: "file too large" },
 
   // --- DLM8xxx: warnings ------------------------------------------------------------------------------
+  DLM8001: { severity: "warning", title: "computed but never used" },
+  DLM8002: { severity: "warning", title: "layer defined but never applied" },
 } as const satisfies Record<string, CodeInfo>;
 
 export type DiagnosticCode = keyof typeof diagnosticCodes;
