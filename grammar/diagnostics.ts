@@ -82,6 +82,8 @@ export const diagnosticCodes = {
   DLM3016: { severity: "error", title: "dims cannot be bound" },
 
   // --- DLM4xxx: lowering and later stages -------------------------------------------------------------
+  DLM4001: { severity: "error", title: "no gradient rule for op" },
+  DLM4002: { severity: "error", title: "loss does not depend on a tensor it is minimized over" },
 
   // --- DLM5xxx: limits --------------------------------------------------------------------------------
   DLM5001: { severity: "error", title: "nesting too deep" },
