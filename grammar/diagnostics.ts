@@ -30,6 +30,7 @@ export const diagnosticCodes = {
   DLM0012: { severity: "error", title: "unexpected end of file" },
   DLM0013: { severity: "error", title: "expected a declaration" },
   DLM0020: { severity: "error", title: "invalid number" },
+  DLM0099: { severity: "error", title: "internal error in the parser" },
 
   // --- DLM1xxx: names and declarations ---------------------------------------------------------------
   DLM1001: { severity: "error", title: "unknown name" },
