@@ -85,6 +85,10 @@ export const diagnosticCodes = {
   // --- DLM4xxx: lowering and later stages -------------------------------------------------------------
   DLM4001: { severity: "error", title: "no gradient rule for op" },
   DLM4002: { severity: "error", title: "loss does not depend on a tensor it is minimized over" },
+  DLM4010: { severity: "error", title: "operation cannot be lowered yet" },
+  DLM4011: { severity: "error", title: "internal error while lowering an operation" },
+  DLM4012: { severity: "error", title: "dimension not bound at lowering" },
+  DLM4013: { severity: "error", title: "train block cannot be lowered yet" },
 
   // --- DLM5xxx: limits --------------------------------------------------------------------------------
   DLM5001: { severity: "error", title: "nesting too deep" },
