@@ -187,7 +187,7 @@ export interface SettingCstNode extends CstNode {
 
 export type SettingCstChildren = {
   Identifier: IToken[];
-  arg: (ArgCstNode)[];
+  arg?: (ArgCstNode)[];
   Comma?: IToken[];
 };
 

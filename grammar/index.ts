@@ -91,6 +91,7 @@ function parseSource(source: SourceFile): ParseResult {
       const b = k + 1 < starts.length ? starts[k + 1]! : tokens.length;
       const ctx: MessageContext = { source, tokens, openerAt: scan.openerAt, segmentEnd: b };
       setMessageContext(ctx);
+      parser.text = source.text;
       parser.input = tokens.slice(a, b);
       const cst = parser.topItem() as TopItemCstNode;
       syntax.push(...syntaxErrors(source, tokens, b, parser.errors));
@@ -100,6 +101,7 @@ function parseSource(source: SourceFile): ParseResult {
   } finally {
     setMessageContext(undefined);
     parser.input = [];
+    parser.text = "";
   }
   const all = [...diagnostics, ...withoutLexicalCascades(syntax, diagnostics, tokens), ...builder.diagnostics];
   all.sort((x, y) => x.span.start.offset - y.span.start.offset);
@@ -173,9 +175,9 @@ function syntaxErrors(
 }
 
 /**
- * Drops the syntax errors a lexical error caused: the first one within two tokens after a dropped
- * character (`x = a § b` reads as `x = a` then a binding `b` without '='), and end-of-file errors after
- * an unterminated block comment (which swallowed the rest of the file).
+ * Drops the syntax errors a lexical error caused: those later on the same line as a dropped character or
+ * an unterminated string, or within two tokens after it (`x = a § b` reads as `x = a` then a binding `b`
+ * without '='); and end-of-file errors after an unterminated block comment (it swallowed the rest).
  */
 function withoutLexicalCascades(
   syntax: readonly SyntaxError[],
@@ -187,10 +189,14 @@ function withoutLexicalCascades(
   for (const d of lexical) {
     if (d.code === "DLM0003") {
       for (const e of sorted) if (e.at >= tokens.length) dropped.add(e);
-    } else if (d.code === "DLM0001") {
+    } else if (d.code === "DLM0001" || d.code === "DLM0002") {
       const k = firstTokenFrom(tokens, d.span.end.offset);
-      const e = sorted.find((x) => x.at >= k && !dropped.has(x));
-      if (e !== undefined && e.at - k <= 2) dropped.add(e);
+      for (const e of sorted) {
+        if (e.at < k) continue;
+        const sameLine = e.diagnostic.span.start.line === d.span.end.line;
+        if (!sameLine && e.at - k > 2) break;
+        dropped.add(e);
+      }
     }
   }
   return syntax.filter((e) => !dropped.has(e)).map((e) => e.diagnostic);

@@ -7,14 +7,40 @@
 // - Rules that would recurse without consuming a bracket are flat: `unary` is `'-'* primary`, binary
 //   operators are loops. Together with the bracket-depth limit in index.ts this bounds the recursion depth.
 // - `( … )` is one rule for both grouping and tuples; to-ast tells them apart by the commas.
+// - One rule is line-sensitive: a setting's first argument starts on the line of its key (see setting).
 // - Model parameters and train/generate arguments accept either kind of `(`: nothing else can follow the
 //   name there, so `model A (d: int)` is as good as `model A(d: int)`.
 
 import { CstParser } from "chevrotain";
+import type { IToken, TokenType } from "chevrotain";
 import { dlmErrorMessages } from "./messages.js";
 import * as T from "./tokens.js";
 
+const openers: ReadonlySet<TokenType> = new Set([T.LParen, T.CallLParen, T.LBracket, T.LCurly]);
+
 export class DlmParser extends CstParser {
+  /** The text being parsed, for the one line-sensitive rule (setting); set by index.ts. */
+  text = "";
+
+  /** True when a line break separates the last consumed token from `next`. */
+  private lineBreakBefore(next: IToken): boolean {
+    const prev = this.LA(0);
+    if (Number.isNaN(prev.startOffset) || Number.isNaN(next.startOffset)) return false;
+    for (let i = prev.startOffset + prev.image.length; i < next.startOffset; i++) {
+      const c = this.text.charCodeAt(i);
+      if (c === 10 || c === 13) return true;
+    }
+    return false;
+  }
+
+  /**
+   * Recovery may pretend a missing token was there, but never an opening bracket: inventing one makes
+   * the parser expect its closer too, and one mistake becomes a cascade.
+   */
+  protected override canTokenTypeBeInsertedInRecovery(tokType: TokenType): boolean {
+    return !openers.has(tokType);
+  }
+
   constructor() {
     super(T.parserTokens, {
       recoveryEnabled: true,
@@ -179,13 +205,22 @@ export class DlmParser extends CstParser {
     this.SUBRULE2(this.expr);
   });
 
-  /** `key arg, arg, name: arg` */
+  /**
+   * `key arg, arg, name: arg`. The first argument must start on the key's line (later ones may follow a
+   * comma onto the next lines), so a key left without its value (`batch` alone) is one clear error in
+   * to-ast, not a setting that takes the next line's key as its value.
+   */
   setting = this.RULE("setting", () => {
     this.CONSUME(T.Identifier);
-    this.SUBRULE(this.arg);
-    this.MANY(() => {
-      this.CONSUME(T.Comma);
-      this.SUBRULE2(this.arg);
+    this.OPTION({
+      GATE: () => !this.lineBreakBefore(this.LA(1)),
+      DEF: () => {
+        this.SUBRULE(this.arg);
+        this.MANY(() => {
+          this.CONSUME(T.Comma);
+          this.SUBRULE2(this.arg);
+        });
+      },
     });
   });
 

@@ -228,7 +228,12 @@ export class AstBuilder extends BaseVisitor implements C.ICstNodeVisitor<Site, u
   setting(c: C.SettingCstChildren, s: Site): A.Setting | undefined {
     const key = this.ident(c.Identifier?.[0]);
     if (key === undefined) return undefined;
-    const args = defined((c.arg ?? []).map((n) => this.arg(n.children, this.site(n, s))));
+    if (c.arg === undefined) {
+      const msg = `expected a value after '${key.name}' on the same line (a setting reads like 'batch 64')`;
+      this.diagnostics.push(diagnostic("DLM0011", msg, key.span));
+      return undefined;
+    }
+    const args = defined(c.arg.map((n) => this.arg(n.children, this.site(n, s))));
     return { kind: "Setting", key, args, span: this.span(s) };
   }
 
