@@ -154,7 +154,8 @@ describe("the call-paren rule", () => {
   test("model parameters and train arguments accept a spaced '('", () => {
     const ast = ok("model M (d: int) { }\ntrain M (d: 2) on D { batch 1 }");
     expect((ast.items[0] as ModelDecl).params.map((p) => p.name.name)).toEqual(["d"]);
-    expect(ast.items[1]!.kind === "TrainDecl" && ast.items[1].args.length).toBe(1);
+    const train = ast.items[1]!;
+    expect(train.kind === "TrainDecl" && train.args.length).toBe(1);
   });
 });
 
