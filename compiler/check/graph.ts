@@ -1,0 +1,96 @@
+// Collects what evaluation produces: ops in dataflow order, the parameter tensors of every layer
+// instance (once per path, so a layer applied twice shares them), and diagnostics.
+
+import { diagnostic, type DiagnosticCode } from "../../grammar/diagnostics.js";
+import type { Diagnostic, Related, Span } from "../../grammar/source.js";
+import { dimConst, dimProduct, dimSum, type Dim } from "./dims.js";
+import type { ParamShape } from "./catalogue/spec.js";
+import type { Config, DType, ElaboratedGraph, LayerInstance, NamedValue, Op, OpOutput, ParamTensor, TensorType } from "./types.js";
+
+/** Diagnostics, each (code, place, message) once. A nested sink may be redirected by its owner. */
+export class Sink {
+  readonly list: Diagnostic[] = [];
+  private readonly seen = new Set<string>();
+
+  report(code: DiagnosticCode, message: string, span: Span, related?: Related[]): void {
+    const key = `${code}|${span.file}|${span.start.offset}|${span.end.offset}|${message}`;
+    if (this.seen.has(key)) return;
+    this.seen.add(key);
+    this.list.push(diagnostic(code, message, span, related));
+  }
+
+  get errorCount(): number {
+    return this.list.filter((d) => d.severity === "error").length;
+  }
+}
+
+export interface LayerRecord {
+  instance: LayerInstance;
+  inSize?: Dim;
+  /** The input type of the first application and where it was, for the shared-layer message. */
+  firstInput: string;
+  firstSpan: Span;
+}
+
+export class GraphBuilder {
+  readonly ops: Op[] = [];
+  readonly layers = new Map<string, LayerRecord>();
+  readonly params = new Map<string, ParamTensor>();
+  private nextValue = 0;
+
+  op(
+    op: string,
+    inputs: Array<{ role: string; id: number }>,
+    config: Config,
+    outs: TensorType[],
+    span: Span,
+    layer?: { path: string; params: Record<string, string> },
+  ): OpOutput[] {
+    const outputs = outs.map((t) => ({ id: this.nextValue++, dtype: t.dtype, shape: t.shape }));
+    const o: Op = { id: this.ops.length, op, inputs: inputs.map((i) => i.id), inputRoles: inputs.map((i) => i.role), config, outputs, span };
+    if (layer) {
+      o.layer = layer.path;
+      o.params = layer.params;
+    }
+    this.ops.push(o);
+    return outputs;
+  }
+
+  /** A graph input (model input or data field): a value with no producing op. */
+  input(dtype: DType, shape: Dim[]): number {
+    void dtype;
+    void shape;
+    return this.nextValue++;
+  }
+
+  /** Registers a layer instance's tensors on first application. */
+  addLayer(path: string, kind: string, config: Config, shapes: ParamShape[], span: Span, applied: Span, firstInput: string, inSize?: Dim): LayerRecord {
+    const params: ParamTensor[] = shapes.map((p) => {
+      const t: ParamTensor = { name: `${path}.${p.role}`, layer: path, role: p.role, shape: p.shape, count: dimProduct(p.shape) };
+      if (p.buffer) t.buffer = true;
+      return t;
+    });
+    for (const p of params) this.params.set(p.name, p);
+    const count = dimSum(params.filter((p) => !p.buffer).map((p) => p.count));
+    const rec: LayerRecord = { instance: { path, kind, config, params, count, span }, firstInput, firstSpan: applied };
+    if (inSize) rec.inSize = inSize;
+    this.layers.set(path, rec);
+    return rec;
+  }
+
+  paramCount(): Dim {
+    return dimSum([...this.params.values()].filter((p) => !p.buffer).map((p) => p.count).concat([dimConst(0)]));
+  }
+
+  finish(inputs: NamedValue[], outputs: NamedValue[], dims: Map<string, Dim>): ElaboratedGraph {
+    return {
+      dims: Object.fromEntries([...dims.entries()]),
+      inputs,
+      outputs,
+      params: [...this.params.values()],
+      layers: [...this.layers.values()].map((l) => l.instance),
+      ops: this.ops,
+      paramCount: this.paramCount(),
+    };
+  }
+}
