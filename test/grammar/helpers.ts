@@ -81,3 +81,77 @@ export function astDepth(root: Node): number {
   }
   return max;
 }
+
+const exprKinds = [
+  "NumberLit", "StringLit", "BoolLit", "Name", "ListLit", "TupleLit", "Unary", "Binary", "Call", "Pipe", "Repeat",
+  "ErrorExpr",
+];
+const patternKinds = ["NamePattern", "WildcardPattern", "TuplePattern"];
+type FieldRule = [field: string, shape: "one" | "list" | "optional", kinds: string[] | "string" | "number" | "boolean"];
+
+/** The AST contract of grammar/ast.ts, as data: for each kind, its fields and what may be in them. */
+const contract: Record<string, FieldRule[]> = {
+  Identifier: [["name", "one", "string"]],
+  Program: [["items", "list", ["ModelDecl", "DataDecl", "TrainDecl", "GenerateDecl"]]],
+  ModelDecl: [["name", "one", ["Identifier"]], ["params", "list", ["ModelParam"]], ["body", "list", ["InputDecl", "OutputDecl", "Binding"]]],
+  ModelParam: [["name", "one", ["Identifier"]], ["type", "one", ["Identifier"]], ["default", "optional", exprKinds]],
+  InputDecl: [["name", "one", ["Identifier"]], ["type", "one", ["TensorType"]]],
+  OutputDecl: [["name", "one", ["Identifier"]], ["type", "one", ["TensorType"]]],
+  TensorType: [["dtype", "one", ["Identifier"]], ["dims", "list", exprKinds]],
+  Binding: [["target", "one", patternKinds], ["value", "one", exprKinds]],
+  NamePattern: [["name", "one", ["Identifier"]]],
+  WildcardPattern: [],
+  TuplePattern: [["elements", "list", patternKinds]],
+  DataDecl: [["name", "one", ["Identifier"]], ["value", "one", exprKinds]],
+  TrainDecl: [["target", "one", ["Identifier"]], ["args", "list", ["Arg"]], ["data", "one", ["Identifier"]], ["items", "list", ["Binding", "Setting", "StepBlock"]]],
+  Setting: [["key", "one", ["Identifier"]], ["args", "list", ["Arg"]]],
+  StepBlock: [["stmts", "list", ["Binding", "Minimize"]]],
+  Minimize: [["loss", "one", exprKinds], ["over", "list", ["Identifier"]], ["optimizer", "one", exprKinds]],
+  GenerateDecl: [["target", "one", ["Identifier"]], ["args", "list", ["Arg"]], ["settings", "list", ["Setting"]]],
+  NumberLit: [["value", "one", "number"], ["raw", "one", "string"], ["isInt", "one", "boolean"]],
+  StringLit: [["value", "one", "string"]],
+  BoolLit: [["value", "one", "boolean"]],
+  Name: [["name", "one", "string"]],
+  ListLit: [["elements", "list", exprKinds]],
+  TupleLit: [["elements", "list", exprKinds]],
+  Unary: [["op", "one", "string"], ["operand", "one", exprKinds]],
+  Binary: [["op", "one", "string"], ["left", "one", exprKinds], ["right", "one", exprKinds]],
+  Call: [["callee", "one", ["Name"]], ["args", "list", ["Arg"]]],
+  Arg: [["name", "optional", ["Identifier"]], ["value", "one", exprKinds]],
+  Pipe: [["source", "one", exprKinds], ["stages", "list", exprKinds]],
+  Repeat: [["count", "one", exprKinds], ["body", "one", ["Name", "Call", "ErrorExpr"]]],
+  ErrorExpr: [],
+};
+
+/** Violations of the AST contract: missing required children, wrong kinds, stray fields. */
+export function shapeProblems(root: Node): string[] {
+  const problems: string[] = [];
+  const stack: Node[] = [root];
+  while (stack.length > 0) {
+    const node = stack.pop()!;
+    const rules = contract[node.kind];
+    if (rules === undefined) {
+      problems.push(`unknown kind ${node.kind}`);
+      continue;
+    }
+    const rec = node as unknown as Record<string, unknown>;
+    const known = new Set(["kind", "span", ...rules.map((r) => r[0])]);
+    for (const key of Object.keys(rec)) if (!known.has(key)) problems.push(`${node.kind}.${key}: unexpected field`);
+    for (const [field, shape, kinds] of rules) {
+      const v = rec[field];
+      if (v === undefined) {
+        if (shape !== "optional") problems.push(`${node.kind}.${field}: missing`);
+        continue;
+      }
+      const values = shape === "list" ? (Array.isArray(v) ? v : (problems.push(`${node.kind}.${field}: not a list`), [])) : [v];
+      for (const x of values) {
+        if (typeof kinds === "string") {
+          if (typeof x !== kinds) problems.push(`${node.kind}.${field}: not a ${kinds}`);
+        } else if (!isNode(x) || !kinds.includes(x.kind)) {
+          problems.push(`${node.kind}.${field}: ${isNode(x) ? x.kind : typeof x} not allowed`);
+        } else stack.push(x);
+      }
+    }
+  }
+  return problems;
+}
