@@ -1,6 +1,6 @@
 // Shared by the grammar tests: a one-line-per-diagnostic text form, and structural checks on spans.
 
-import type { Node, Program } from "../../grammar/ast.js";
+import type { Expr, Node, Program } from "../../grammar/ast.js";
 import type { Diagnostic, SourceFile, Span } from "../../grammar/source.js";
 
 export function formatDiagnostics(diagnostics: readonly Diagnostic[]): string {
@@ -154,4 +154,10 @@ export function shapeProblems(root: Node): string[] {
     }
   }
   return problems;
+}
+
+/** The value of the first item when it is a data declaration. */
+export function firstValue(ast: Program): Expr | undefined {
+  const item = ast.items[0];
+  return item?.kind === "DataDecl" ? item.value : undefined;
 }

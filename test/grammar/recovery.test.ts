@@ -3,7 +3,7 @@
 import { describe, expect, test } from "vitest";
 import type { Binding, ModelDecl, TrainDecl } from "../../grammar/ast.js";
 import { parse } from "../../grammar/index.js";
-import { formatDiagnostics, shapeProblems, spanProblems } from "./helpers.js";
+import { firstValue, formatDiagnostics, shapeProblems, spanProblems } from "./helpers.js";
 
 function run(text: string) {
   const r = parse(text, "t.dlm");
@@ -106,7 +106,7 @@ describe("partial trees", () => {
 
   test("a dangling pipe keeps its source and stages, the missing stage is an ErrorExpr", () => {
     const r = run("data D = x |> relu |>");
-    const v = r.ast.items[0]!.kind === "DataDecl" ? r.ast.items[0].value : undefined;
+    const v = firstValue(r.ast);
     expect(v?.kind).toBe("Pipe");
     if (v?.kind === "Pipe") expect(v.stages.map((s) => s.kind)).toEqual(["Name", "ErrorExpr"]);
   });
