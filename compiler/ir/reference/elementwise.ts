@@ -60,5 +60,5 @@ export const elementwiseKernels: RefKernels<Unary | Binary | "select" | "cast"> 
     return out;
   },
   // f32 → i32 truncates toward zero (C and Wasm's i32.trunc_f32_s); i32 → f32 is exact here.
-  cast: ([x], a) => (a.to === "i32" ? x!.data.map(Math.trunc) : x!.data.slice()),
+  cast: ([x], a) => (a.to === "i32" ? x!.data.map((v) => Math.trunc(v) | 0) : x!.data.slice()),
 };
