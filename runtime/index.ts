@@ -5,3 +5,23 @@
 
 export * from "./kernels/index.js";
 export { erf, sigmoid, softplus, logSigmoid } from "./math.js";
+export { Rng, createRng } from "./rng.js";
+export type { ArenaDtype, ArenaSlot, ArenaView } from "./arena.js";
+export { ARENA_ALIGN, alignUp, carve, createArena, dtypeBytes, viewF32, viewF64, viewI32, viewU8 } from "./arena.js";
+export type { InputDtype } from "./tensor-io.js";
+export { InputError, checkInput, copyInput } from "./tensor-io.js";
+export type { Checkpoint, Dtype, Tensor, TensorData, TensorSpec } from "./safetensors.js";
+export { CheckpointError, parseSafetensors, serializeSafetensors } from "./safetensors.js";
+export type { SaveOptions } from "./checkpoint.js";
+export { loadCheckpoint, loadCheckpointSync, saveCheckpoint, saveCheckpointSync } from "./checkpoint.js";
+export type { EpochSummary, ProgressMode, ProgressOptions, ProgressStream } from "./progress.js";
+export { ProgressReporter, formatDuration, formatValue } from "./progress.js";
+export { DataError } from "./data/errors.js";
+export type { IdxArray, IdxData, ImageSet } from "./data/idx.js";
+export { FASHION_MNIST_DIR, loadIdxImages, loadMnistIdxDir, parseIdx, readIdx } from "./data/idx.js";
+export type { MnistDigits } from "./data/mnist.js";
+export { loadMnist } from "./data/mnist.js";
+export type { CsvOptions } from "./data/csv.js";
+export { CsvTable, loadCsv, parseCsv, parseCsvRecords } from "./data/csv.js";
+export type { Field, FieldArray, FieldSpec, PartialBatch } from "./data/dataset.js";
+export { Batcher, Dataset } from "./data/dataset.js";
