@@ -8,7 +8,7 @@ import type { Arg, Expr } from "../../grammar/ast.js";
 import type { Span } from "../../grammar/source.js";
 import type { ArgKind, ArgSpec } from "./catalogue/spec.js";
 import { dimAdd, dimConst, dimDivExact, dimFloorDiv, dimMul, dimNeg, dimSub, dimSubst, dimSym, dimValue, type Dim } from "./dims.js";
-import { didYouMean, reportUnknown } from "./resolve.js";
+import { closest, reportUnknown } from "./resolve.js";
 import type { ConfigValue } from "./types.js";
 import type { Ctx, Val } from "./values.js";
 
@@ -24,25 +24,10 @@ export function bindArgs(ctx: Ctx, label: string, specs: readonly ArgSpec[], arg
   const out = new Map<string, BoundArg>();
   const firstFree = piped ? 1 : 0;
   if (piped && specs[0]) out.set(specs[0].name, { spec: specs[0], exprs: [], piped });
-  for (const a of args) {
-    if (!a.name) continue;
-    const spec = specs.find((s) => s.name === a.name!.name);
-    if (!spec || (piped && spec === specs[0])) {
-      const names = specs.slice(firstFree).map((s) => s.name);
-      const msg = spec ? `'${a.name.name}' is already given by the value piped into ${label}` : `${label} has no argument '${a.name.name}'${didYouMean(a.name.name, names)}`;
-      ctx.sink.report(spec ? "DLM1007" : "DLM1004", msg, a.name.span);
-      continue;
-    }
-    if (out.has(spec.name)) {
-      ctx.sink.report("DLM1007", `${label}: argument '${spec.name}' is given twice`, a.span);
-      continue;
-    }
-    out.set(spec.name, { spec, exprs: [a.value], span: a.span });
-  }
+  // Positional args take the declared args in order (after the piped one); a variadic arg takes the rest.
   let next = piped && !specs[0]?.variadic ? 1 : 0;
   for (const a of args) {
     if (a.name) continue;
-    while (next < specs.length && out.has(specs[next]!.name) && !specs[next]!.variadic) next++;
     const spec = specs[next];
     if (!spec) {
       ctx.sink.report("DLM1006", `${label} takes at most ${specs.length - firstFree} positional argument${specs.length - firstFree === 1 ? "" : "s"}`, a.span);
@@ -56,8 +41,26 @@ export function bindArgs(ctx: Ctx, label: string, specs: readonly ArgSpec[], arg
     out.set(spec.name, { spec, exprs: [a.value], span: a.span });
     if (!spec.variadic) next++;
   }
+  const suggested = new Set<string>();
+  for (const a of args) {
+    if (!a.name) continue;
+    const spec = specs.find((s) => s.name === a.name!.name);
+    if (!spec) {
+      const names = specs.slice(firstFree).map((s) => s.name);
+      const close = closest(a.name.name, names);
+      if (close) suggested.add(close);
+      ctx.sink.report("DLM1004", `${label} has no argument '${a.name.name}'${close ? `; did you mean '${close}'?` : ""}`, a.name.span);
+      continue;
+    }
+    if (out.has(spec.name)) {
+      const how = piped && spec === specs[0] ? "by the value piped in" : "positionally";
+      ctx.sink.report("DLM1007", `${label}: argument '${spec.name}' is given ${how} and again by name`, a.name.span);
+      continue;
+    }
+    out.set(spec.name, { spec, exprs: [a.value], span: a.span });
+  }
   for (const s of specs) {
-    if (!out.has(s.name) && s.default === undefined && !s.variadic)
+    if (!out.has(s.name) && s.default === undefined && !s.variadic && !suggested.has(s.name))
       ctx.sink.report("DLM1005", `${label} needs '${s.name}'${kindHint(s.kind)}`, span);
   }
   return out;
@@ -84,7 +87,7 @@ export function kindName(kind: ArgKind, words?: readonly string[]): string {
   };
   const w = words && words.length > 0 ? words.join(", ") : "";
   if (kind === "enum") return `one of ${w}`;
-  return w ? `${base[kind]} or one of ${w}` : base[kind];
+  return w ? `${base[kind]}, or one of ${w}` : base[kind];
 }
 
 function describe(e: Expr): string {

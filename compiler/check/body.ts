@@ -62,9 +62,15 @@ export function evalBinding(ctx: Ctx, b: Binding, state: BodyState): void {
 function declare(ctx: Ctx, name: string, span: Span): boolean {
   const prev = ctx.scope.get(name);
   if (!prev) return true;
-  const what = prev.kind === "param" ? "a model param" : prev.kind === "dim" ? "the batch dim" : prev.binding ? `bound at ${prev.binding.span.start.line}:${prev.binding.span.start.column}` : "a model input";
-  ctx.sink.report("DLM1002", `'${name}' is already ${what.startsWith("bound") ? what : `${what}`}; names are bound once`, span);
+  const what =
+    prev.kind === "param" ? "a model param" : prev.kind === "dim" ? "the batch dim" : prev.binding ? `bound at ${prev.binding.span.start.line}:${prev.binding.span.start.column}` : originWord(prev);
+  ctx.sink.report("DLM1002", `'${name}' is already ${what}; names are bound once`, span);
   return false;
+}
+
+function originWord(e: { kind: string; val?: Val }): string {
+  const o = e.val?.kind === "tensor" ? (e.val.origin ?? "") : "";
+  return o.startsWith("data field") ? "a data field" : o.startsWith("model output") ? "a model output" : "a model input";
 }
 
 function bindPattern(ctx: Ctx, p: Pattern, v: Val, state: BodyState, valueSpan: Span): void {
@@ -113,8 +119,10 @@ export function finishBody(ctx: Ctx, state: BodyState): void {
     if (!out.value) ctx.sink.report("DLM1003", `output '${out.name}' is declared but never bound`, out.span);
   if (!ctx.warnUnused) return;
   for (const b of state.bindings) {
-    if (b.used || b.isOutput || b.name === "_") continue;
+    if (b.used || b.isOutput || b.name === "_" || ctx.usedEarly.has(b.name)) continue;
     const e = ctx.scope.get(b.name);
+    // A value that is unknown came from an error already reported.
+    if (e?.kind === "value" && e.val.kind === "unknown") continue;
     if (e?.kind === "layer") ctx.sink.report("DLM8002", `layer '${b.name}' is defined but never applied`, b.span);
     else ctx.sink.report("DLM8001", `'${b.name}' is computed but never used`, b.span);
   }

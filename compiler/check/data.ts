@@ -21,16 +21,19 @@ export function checkData(index: ProgramIndex, decl: DataDecl, sink: Sink): Chec
   const source = decl.value.kind === "Pipe" ? decl.value.source : decl.value;
   const stages = decl.value.kind === "Pipe" ? decl.value.stages : [];
   const out: CheckedData = { name: decl.name.name, span: decl.span, kind: "examples", fields: [], parts: [], source: { op: "", config: {}, span: source.span }, steps: [], ok: false };
+  // The last good state is kept, so a train block still sees the fields after an error in a stage.
   let state = evalSource(index, source, sink, out);
+  let last = state;
   for (const stage of stages) {
     if (!state) break;
     state = evalTransform(index, stage, state, sink, out);
+    if (state) last = state;
   }
-  if (state) {
-    out.kind = state.kind;
-    out.fields = state.fields;
-    out.parts = state.parts;
-    if (state.count !== undefined) out.count = state.count;
+  if (last) {
+    out.kind = last.kind;
+    out.fields = last.fields;
+    out.parts = last.parts;
+    if (last.count !== undefined) out.count = last.count;
   }
   out.ok = state !== undefined && sink.errorCount === before;
   return out;

@@ -11,11 +11,18 @@ import type { Config, DType, ElaboratedGraph, LayerInstance, NamedValue, Op, OpO
 export class Sink {
   readonly list: Diagnostic[] = [];
   private readonly seen = new Set<string>();
+  private readonly places = new Set<string>();
 
-  report(code: DiagnosticCode, message: string, span: Span, related?: Related[]): void {
-    const key = `${code}|${span.file}|${span.start.offset}|${span.end.offset}|${message}`;
-    if (this.seen.has(key)) return;
-    this.seen.add(key);
+  /**
+   * Reports once per (code, place, message). An error found again while checking an instance of a model
+   * (`instance` set) is dropped when the same code was already reported at the same place: the generic
+   * check said it with symbolic dims, the instance would only repeat it with concrete ones.
+   */
+  report(code: DiagnosticCode, message: string, span: Span, related?: Related[], instance = false): void {
+    const at = `${code}|${span.file}|${span.start.offset}|${span.end.offset}`;
+    if (this.seen.has(`${at}|${message}`) || (instance && this.places.has(at))) return;
+    this.seen.add(`${at}|${message}`);
+    this.places.add(at);
     this.list.push(diagnostic(code, message, span, related));
   }
 

@@ -20,7 +20,7 @@ import type { CheckedModel, ConfigValue, DType, ElaboratedGraph, ModelParamInfo,
 import { tensorVal, unknown, type Ctx, type LayerRef, type ParamValue, type Val } from "./values.js";
 
 export function newCtx(index: ProgramIndex, g: GraphBuilder, sink: Sink, prefix = "", stack: string[] = []): Ctx {
-  return { index, g, sink, prefix, counters: new Map(), scope: new Map(), later: new Map(), dims: new Map(), symbols: new Set(), stack, warnUnused: false };
+  return { index, g, sink, prefix, counters: new Map(), scope: new Map(), later: new Map(), usedEarly: new Set(), dims: new Map(), symbols: new Set(), stack, warnUnused: false };
 }
 
 const paramKinds: Record<string, ArgKind> = { int: "int", float: "float", bool: "bool", string: "string" };
@@ -184,10 +184,8 @@ export function inlineModel(ctx: Ctx, ref: LayerRef & { kind: "model" }, inputs:
   const sub = newCtx(ctx.index, ctx.g, inner, ref.path === "" ? "" : `${ref.path}.`, [...ctx.stack, name]);
   for (const [k, v] of ref.args) sub.scope.set(k, { kind: "param", name: k, param: v });
   const inst = runBody(sub, ref.decl, { values: inputs, label: ref.label, span, outer: ctx.sink });
-  const submodelOk = ctx.index.modelOk.get(name) !== false;
   const at = `${span.start.line}:${span.start.column}`;
-  for (const d of inner.list)
-    if (d.severity === "error" && submodelOk) ctx.sink.report(d.code, `${d.message} (in ${ref.label} applied at ${at})`, d.span);
+  for (const d of inner.list) if (d.severity === "error") ctx.sink.report(d.code, `${d.message} (in ${ref.label} applied at ${at})`, d.span, d.related, true);
   if (!inst) return unknown;
   const outs = [...inst.outputs.values()].map((o) => o.value ?? unknown);
   if (inner.errorCount > 0 && outs.some((o) => o.kind === "unknown")) return unknown;

@@ -74,6 +74,7 @@ export function lookup(ctx: Ctx, name: string): Resolved | undefined {
 export function reportUnknown(ctx: Ctx, name: string, span: Span, what = "name"): void {
   const later = ctx.later.get(name);
   if (later) {
+    ctx.usedEarly.add(name);
     ctx.sink.report("DLM1010", `'${name}' is used before it is bound (at ${later.start.line}:${later.start.column})`, span);
     return;
   }

@@ -16,11 +16,11 @@ import { applyLayer } from "./apply.js";
 import { collectLater, evalBinding, finishBody, type BodyState } from "./body.js";
 import { fmtType } from "./catalogue/spec.js";
 import { settings as settingSpecs } from "./catalogue/train-settings.js";
-import { dimConst, dimSubst, type Dim } from "./dims.js";
+import { dimConst, dimEquals, dimProduct, dimSubst, formatShape, type Dim } from "./dims.js";
 import { evalValue, materialize } from "./expr.js";
 import { GraphBuilder, Sink } from "./graph.js";
 import { evalTensorType, newCtx, paramsFromArgs, unify } from "./model.js";
-import { didYouMean, type ProgramIndex } from "./resolve.js";
+import { closest, didYouMean, type ProgramIndex } from "./resolve.js";
 import { numberSetting, optimizerSetting, scheduleSetting, validateSetting } from "./train-config.js";
 import type { CheckedProgram, CheckedTrain, Config, NamedValue, ValueId } from "./types.js";
 import { tensorVal, unknown, type Ctx, type Val } from "./values.js";
@@ -45,12 +45,15 @@ export function checkTrain(index: ProgramIndex, checked: CheckedProgram, decl: T
 
   // Settings by key (duplicates and unknown keys reported once).
   const byKey = new Map<string, Setting>();
+  const suggested = new Set<string>();
   for (const item of decl.items) {
     if (item.kind !== "Setting") continue;
     const key = item.key.name;
     const spec = settingSpecs.find((s) => s.name === key);
     if (!spec) {
-      sink.report("DLM3005", `unknown setting '${key}'${didYouMean(key, settingSpecs.map((s) => s.name))}`, item.key.span);
+      const close = closest(key, settingSpecs.map((s) => s.name));
+      if (close) suggested.add(close);
+      sink.report("DLM3005", `unknown setting '${key}'${close ? `; did you mean '${close}'?` : ""}`, item.key.span);
       continue;
     }
     if (byKey.has(key)) {
@@ -103,10 +106,11 @@ export function checkTrain(index: ProgramIndex, checked: CheckedProgram, decl: T
     inputs.push({ name: f.name, id, dtype: f.dtype, shape });
     fieldValues.set(f.name, tensorVal(id, f.dtype, shape, `data field '${f.name}'`));
   }
-  const dataBroken = !data || !data.ok || data.kind !== "examples";
+  // Without usable fields, expressions over them would only repeat the data's error.
+  const dataBroken = !data || data.kind !== "examples" || data.fields.length === 0;
 
-  if (form === "single") singleForm(ctx, decl, out, fieldValues, dataBroken, data?.name ?? decl.data.name, byKey);
-  else stepForm(ctx, decl, out, fieldValues, B);
+  if (form === "single") singleForm(ctx, decl, out, fieldValues, dataBroken, data?.name ?? decl.data.name, byKey, suggested);
+  else if (!dataBroken) stepForm(ctx, decl, out, fieldValues, B);
 
   out.dims = Object.fromEntries([...ctx.dims.entries()]) as Record<string, Dim>;
   out.graph = g.finish(inputs, [], ctx.dims);
@@ -114,14 +118,24 @@ export function checkTrain(index: ProgramIndex, checked: CheckedProgram, decl: T
   return out;
 }
 
-function singleForm(ctx: Ctx, decl: TrainDecl, out: CheckedTrain, fields: Map<string, Val>, dataBroken: boolean, dataName: string, byKey: Map<string, Setting>): void {
+function singleForm(
+  ctx: Ctx,
+  decl: TrainDecl,
+  out: CheckedTrain,
+  fields: Map<string, Val>,
+  dataBroken: boolean,
+  dataName: string,
+  byKey: Map<string, Setting>,
+  suggested: Set<string>,
+): void {
   const sink = ctx.sink;
   const model = ctx.index.models.get(decl.target.name);
   if (!model) {
     sink.report("DLM1011", `unknown model '${decl.target.name}'${didYouMean(decl.target.name, ctx.index.models.keys())}`, decl.target.span);
     return;
   }
-  for (const key of ["loss", "optimizer"]) if (!byKey.has(key)) sink.report("DLM3007", `train ${decl.target.name} needs a '${key}' setting`, decl.target.span);
+  for (const key of ["loss", "optimizer"])
+    if (!byKey.has(key) && !suggested.has(key)) sink.report("DLM3007", `train ${decl.target.name} has no '${key}' setting`, decl.target.span);
   const args: Config = {};
   for (const a of decl.args) {
     if (!a.name) {
@@ -150,7 +164,12 @@ function singleForm(ctx: Ctx, decl: TrainDecl, out: CheckedTrain, fields: Map<st
       ok = false;
     } else if (!unify(t, f, scratch.dims)) {
       const declared = { dtype: t.dtype, shape: t.shape.map((d) => dimSubst(d, scratch.dims)) };
-      sink.report("DLM3002", `model input '${s.name.name}' is ${fmtType(declared)} but data field '${s.name.name}' is ${fmtType(f)}`, decl.target.span);
+      const perExample = declared.shape.slice(1);
+      const hint =
+        declared.dtype === f.dtype && dimEquals(dimProduct(perExample), dimProduct(f.shape.slice(1)))
+          ? `; reshape it in the data: map(${s.name.name}: reshape(${s.name.name}, ${formatShape(perExample)}))`
+          : "";
+      sink.report("DLM3002", `model input '${s.name.name}' is ${fmtType(declared)} but data field '${s.name.name}' is ${fmtType(f)}${hint}`, decl.target.span);
       ok = false;
     } else inputs.push(f);
   }
@@ -169,6 +188,7 @@ function singleForm(ctx: Ctx, decl: TrainDecl, out: CheckedTrain, fields: Map<st
     else ctx.scope.set(name, { kind: "value", val: v });
   }
   for (const [name, v] of outputs) ctx.scope.set(name, { kind: "value", val: v.kind === "tensor" ? { ...v, origin: `model output '${name}'` } : v });
+  if (dataBroken) return;
   const lossS = byKey.get("loss");
   const optS = byKey.get("optimizer");
   const loss = lossS ? scalarExpr(ctx, lossS, "loss") : undefined;

@@ -68,6 +68,8 @@ export interface Ctx {
   scope: Map<string, Entity>;
   /** Names bound later in the same body (for "used before it is bound"). */
   later: Map<string, Span>;
+  /** Names used before their binding (already an error: no "never used" warning for them). */
+  usedEarly: Set<string>;
   /** Symbol bindings (B → 64, or a nested model's T → its caller's T). */
   dims: Map<string, Dim>;
   /** Symbols a dims list may mention besides bound ones (the model's input symbols). */
