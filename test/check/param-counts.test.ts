@@ -1,0 +1,74 @@
+// Parameter counts of every example model against counts worked out by hand from PyTorch's formulas:
+// Linear in*out + out; Conv2d out*in*k*k + out; ConvTranspose2d in*out*k*k + out; BatchNorm 2C;
+// LayerNorm 2D; Embedding vocab*dim; RNN H*I + H*H + 2H; LSTM 4H(I + H) + 8H; GRU 3H(I + H) + 6H;
+// MultiheadAttention 4D² + 4D; learned positions max*D; class token D.
+
+import { describe, expect, test } from "vitest";
+import { elaborate } from "../../compiler/check/index.js";
+import { checkExample, num } from "./helpers.js";
+
+function counts(example: string): Record<string, number | string> {
+  const r = checkExample(example);
+  expect(r.diagnostics).toEqual([]);
+  return Object.fromEntries(r.program.models.map((m) => [m.name, num(m.paramCount)]));
+}
+
+describe("parameter counts (PyTorch formulas, by hand)", () => {
+  test("mlp", () => {
+    expect(counts("mlp")["Mlp"]).toBe(784 * 256 + 256 + 256 * 10 + 10);
+  });
+  test("cnn", () => {
+    expect(counts("cnn")["Cnn"]).toBe(32 * 1 * 9 + 32 + (64 * 32 * 9 + 64) + (64 * 7 * 7 * 128 + 128) + (128 * 10 + 10));
+  });
+  test("segmentation", () => {
+    expect(counts("segmentation")["Segmenter"]).toBe(
+      16 * 1 * 9 + 16 + (32 * 16 * 9 + 32) + (64 * 32 * 9 + 64) + (64 * 32 * 2 * 2 + 32) + (32 * 64 * 9 + 32) + (16 * 48 * 9 + 16) + (11 * 16 + 11),
+    );
+  });
+  test("detection", () => {
+    expect(counts("detection")["Detector"]).toBe(
+      16 * 9 + 16 + 2 * 16 + (32 * 16 * 9 + 32) + 2 * 32 + (64 * 32 * 9 + 64) + 2 * 64 + (64 * 64 * 9 + 64) + (64 + 1) + (4 * 64 + 4) + (10 * 64 + 10),
+    );
+  });
+  test("autoencoder", () => {
+    expect(counts("autoencoder")["Autoencoder"]).toBe(784 * 128 + 128 + (128 * 16 + 16) + (16 * 128 + 128) + (128 * 784 + 784));
+  });
+  test("forecaster", () => {
+    expect(counts("forecaster")["Forecaster"]).toBe(3 * 32 * (1 + 32) + 6 * 32 + (32 * 1 + 1));
+  });
+  test("char-rnn", () => {
+    expect(counts("char-rnn")["CharRnn"]).toBe(96 * 64 + (256 * 64 + 256 * 256 + 2 * 256) + (256 * 96 + 96));
+  });
+  test("char-lstm", () => {
+    expect(counts("char-lstm")["CharLstm"]).toBe(96 * 64 + (4 * 128 * (64 + 128) + 8 * 128) + (128 * 96 + 96));
+  });
+  test("seq2seq", () => {
+    const lstm = 4 * 128 * (64 + 128) + 8 * 128;
+    expect(counts("seq2seq")["Translator"]).toBe(2 * 96 * 64 + 2 * lstm + (4 * 128 * 128 + 4 * 128) + (256 * 96 + 96));
+  });
+  test("gan", () => {
+    const c = counts("gan");
+    expect(c["Generator"]).toBe(64 * 256 + 256 + (256 * 784 + 784));
+    expect(c["Discriminator"]).toBe(784 * 256 + 256 + (256 * 1 + 1));
+  });
+  const layer64 = 2 * 64 + (4 * 64 * 64 + 4 * 64) + 2 * 64 + (64 * 256 + 256) + (256 * 64 + 64);
+  test("transformer", () => {
+    const c = counts("transformer");
+    expect(c["CharGpt"]).toBe(96 * 64 + 64 * 64 + 2 * layer64 + 2 * 64 + (64 * 96 + 96));
+    expect(c["TransformerLayer"]).toBe("12*d*d + 13*d");
+    const r = checkExample("transformer");
+    const one = elaborate(r.program, "TransformerLayer", { d: 64, heads: 4 }, { B: 2, T: 8 });
+    expect(one.diagnostics).toEqual([]);
+    expect(num(one.model?.paramCount)).toBe(layer64);
+    expect(layer64).toBe(49984);
+  });
+  test("vit", () => {
+    expect(counts("vit")["Vit"]).toBe(49 * 64 + 64 + 64 + 17 * 64 + 4 * layer64 + 2 * 64 + (64 * 10 + 10));
+  });
+  test("the brief's numbers agree with the formulas", () => {
+    const all = ["mlp", "cnn", "segmentation", "detection", "autoencoder", "forecaster", "char-rnn", "char-lstm", "seq2seq", "gan", "transformer", "vit"].map(counts);
+    expect(all.flatMap((c) => Object.values(c))).toEqual([
+      203530, 421642, 57099, 61423, 205856, 3393, 113248, 117856, 301664, 218128, 201217, "12*d*d + 13*d", 116576, "12*d*d + 13*d", 205066,
+    ]);
+  });
+});
