@@ -5,10 +5,11 @@
 // without `subarray` (which allocates).
 //
 // Design: two inner-loop shapes, picked by where op(b)'s rows are contiguous.
-// - b not transposed ("axpy" form): for each row i of c and 4 consecutive k, c[i, j..] += Σ a·b[k, j..],
-//   with the j loop over contiguous memory, unrolled 4×. Blocked over k (KC) and j (NC) so the KC×NC
-//   panel of b stays in L2 while every row of a streams over it; c's row segment stays in L1.
-//   transA only changes how the four a scalars are read (strided), never the inner loop.
+// - b not transposed ("axpy" form): for two rows i, i+1 of c and 4 consecutive k,
+//   c[i, j] += Σ a[i, k..k+3]·b[k..k+3, j] and the same for row i+1, with the j loop over contiguous
+//   memory: the 4 b values loaded per j serve both rows (16 flops per 4 b loads + 2 c loads/stores).
+//   Blocked over k (KC) and j (NC) so the KC×NC panel of b stays in L2 while the rows of a stream over
+//   it, and c's two row segments stay in L1. transA only changes how the a scalars are read (strided).
 // - b transposed ("dot" form): c[i, j] is a dot product of two contiguous rows; a 2×2 register tile
 //   (rows i, i+1 of a; rows j, j+1 of b) gives 4 loads per 8 flops. With transA too, a's column is
 //   strided; that case is rare (a gradient of a gradient) and uses the 1×4 tile over j.
@@ -80,7 +81,47 @@ function axpyForm(
       const k1 = k0 + KC < K ? k0 + KC : K;
       const kn = k1 - k0;
       const k4 = k0 + (kn - (kn & 3));
-      for (let i = 0; i < M; i++) {
+      let i = 0;
+      for (; i + 1 < M; i += 2) {
+        const ci = cOff + i * N;
+        const cj = ci + N;
+        const ar = aOff + i * ai;
+        const as = ar + ai;
+        let k = k0;
+        for (; k < k4; k += 4) {
+          const a0 = a[ar + k * ak]!;
+          const a1 = a[ar + (k + 1) * ak]!;
+          const a2 = a[ar + (k + 2) * ak]!;
+          const a3 = a[ar + (k + 3) * ak]!;
+          const e0 = a[as + k * ak]!;
+          const e1 = a[as + (k + 1) * ak]!;
+          const e2 = a[as + (k + 2) * ak]!;
+          const e3 = a[as + (k + 3) * ak]!;
+          const b0 = bOff + k * N;
+          const b1 = b0 + N;
+          const b2 = b1 + N;
+          const b3 = b2 + N;
+          for (let j = j0; j < j1; j++) {
+            const x0 = b[b0 + j]!;
+            const x1 = b[b1 + j]!;
+            const x2 = b[b2 + j]!;
+            const x3 = b[b3 + j]!;
+            c[ci + j] = c[ci + j]! + a0 * x0 + a1 * x1 + a2 * x2 + a3 * x3;
+            c[cj + j] = c[cj + j]! + e0 * x0 + e1 * x1 + e2 * x2 + e3 * x3;
+          }
+        }
+        for (; k < k1; k++) {
+          const a0 = a[ar + k * ak]!;
+          const e0 = a[as + k * ak]!;
+          const b0 = bOff + k * N;
+          for (let j = j0; j < j1; j++) {
+            const x0 = b[b0 + j]!;
+            c[ci + j] = c[ci + j]! + a0 * x0;
+            c[cj + j] = c[cj + j]! + e0 * x0;
+          }
+        }
+      }
+      for (; i < M; i++) {
         const ci = cOff + i * N;
         const ar = aOff + i * ai;
         let k = k0;
