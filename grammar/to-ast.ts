@@ -260,7 +260,9 @@ export class AstBuilder extends BaseVisitor implements C.ICstNodeVisitor<Site, u
     const stages: A.Expr[] = [];
     for (let i = 0; i < pipes.length; i++) {
       const n = c.stage?.[i];
-      stages.push(n ? this.stage(n.children, this.site(n, s)) : this.error({ start: s.end, end: s.end }));
+      const after = pipes[i]!.startOffset + 2;
+      const ns = this.site(n, { start: after, end: after });
+      stages.push(n ? this.stage(n.children, ns) : this.error(ns));
     }
     return this.mk({ kind: "Pipe", source, stages, span: this.span(s) }, [source, ...stages]);
   }
@@ -299,13 +301,16 @@ export class AstBuilder extends BaseVisitor implements C.ICstNodeVisitor<Site, u
     build: (n: N, site: Site) => A.Expr,
   ): A.Expr {
     const first = operands[0];
-    const firstSite = this.site(first, s);
+    // A missing first operand sits at the start, before the operators (`x + * 2`).
+    const firstSite = this.site(first, { start: s.start, end: s.start });
     let acc = first ? build(first, firstSite) : this.error(firstSite);
     for (let i = 0; i < ops.length; i++) {
       const n = operands[i + 1];
-      const ns = this.site(n, s);
+      // A missing operand sits right after its operator (`x + + 2`), so spans stay nested.
+      const opEnd = ops[i]!.startOffset + 1;
+      const ns = this.site(n, { start: opEnd, end: opEnd });
       const right = n ? build(n, ns) : this.error(ns);
-      const span = this.span({ start: firstSite.start, end: Math.max(ns.end, ops[i]!.startOffset + 1) });
+      const span = this.span({ start: firstSite.start, end: Math.max(ns.end, opEnd) });
       const op = ops[i]!.image as A.BinaryOp;
       acc = this.mk({ kind: "Binary", op, left: acc, right, span }, [acc, right]);
     }
