@@ -60,6 +60,14 @@ export class Dataset {
     this.fields = map;
   }
 
+  /**
+   * An image set (loadMnist, loadIdxImages) as fields `image` (per-example shape [rows, cols]) and
+   * `label` (a scalar i32). The arrays are shared, not copied.
+   */
+  static fromImages(set: { images: Float32Array; labels: Int32Array; shape: readonly number[] }): Dataset {
+    return new Dataset({ image: { data: set.images, shape: set.shape }, label: { data: set.labels, shape: [] } });
+  }
+
   field(name: string): Field {
     const f = this.fields.get(name);
     if (f === undefined) throw new DataError("", `no field ${JSON.stringify(name)} (fields: ${[...this.fields.keys()].join(", ")})`);

@@ -25,6 +25,14 @@ describe("Dataset", () => {
     expect(() => numbered(3).field("y")).toThrow(/no field "y" \(fields: x, label\)/);
   });
 
+  it("wraps an image set as image and label fields", () => {
+    const d = Dataset.fromImages({ images: new Float32Array(2 * 6), labels: Int32Array.from([3, 1]), shape: [2, 3] });
+    expect(d.count).toBe(2);
+    expect(d.field("image").shape).toEqual([2, 3]);
+    expect(d.field("image").size).toBe(6);
+    expect(Array.from(d.field("label").data)).toEqual([3, 1]);
+  });
+
   it("reshapes a field without copying and rejects size changes", () => {
     const d = numbered(4).reshape("x", [1, 2, 1]);
     expect(d.field("x").shape).toEqual([1, 2, 1]);
