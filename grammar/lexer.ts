@@ -24,6 +24,8 @@ const quietMessages: ILexerErrorMessageProvider = {
 const lexer = new Lexer(lexerTokens, {
   positionTracking: "onlyOffset",
   recoveryEnabled: true,
+  // Fail loudly at load time if a token change ever costs the first-character optimisation.
+  ensureOptimizations: true,
   errorMessageProvider: quietMessages,
 });
 
