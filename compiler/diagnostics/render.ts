@@ -129,9 +129,12 @@ export function codeFrame(source: SourceFile, span: Span): string {
   }
   // codeFrameColumns takes absolute line numbers when given startLine.
   const end = endLine <= shownLast ? { line: endLine, column: endColumn } : undefined;
-  return codeFrameColumns(
-    lines.join("\n"),
-    { start: { line: startLine, column: startColumn }, ...(end ? { end } : {}) },
-    { highlightCode: false, linesAbove: 1, linesBelow: 1, startLine: first },
-  );
+  // `startLine` is supported by @babel/code-frame 7 but missing from its published types.
+  const options: Parameters<typeof codeFrameColumns>[2] & { startLine: number } = {
+    highlightCode: false,
+    linesAbove: 1,
+    linesBelow: 1,
+    startLine: first,
+  };
+  return codeFrameColumns(lines.join("\n"), { start: { line: startLine, column: startColumn }, ...(end ? { end } : {}) }, options);
 }

@@ -1,0 +1,87 @@
+// The `dlm` command: dispatches to one file per command. Exit codes: 0 ok, 1 errors in the user's program,
+// 2 a bad invocation. A user's mistake never shows a stack trace; an internal error says it is one.
+
+import { createRequire } from "node:module";
+import { processIo, type Io } from "./io.js";
+import { UsageError } from "./usage.js";
+import { checkCommand, checkHelp } from "./check.js";
+
+interface Command {
+  summary: string;
+  help: string;
+  run: (args: string[], io: Io) => Promise<number>;
+}
+
+const commands: Record<string, Command> = {
+  check: { summary: "check .dlm files and print each model's shapes and parameter count", help: checkHelp, run: checkCommand },
+};
+
+function mainHelp(): string {
+  const width = Math.max(...Object.keys(commands).map((c) => c.length));
+  const list = Object.entries(commands)
+    .map(([name, c]) => `  ${name.padEnd(width)}  ${c.summary}`)
+    .join("\n");
+  return `dlm — a compiler for neural networks and how to train them
+
+Usage: dlm <command> [options] [files]
+
+Commands:
+${list}
+
+Options:
+  -h, --help     show this help; \`dlm <command> --help\` shows a command's
+  -v, --version  print the version
+
+Exit codes: 0 ok, 1 errors in the .dlm program, 2 bad invocation.
+`;
+}
+
+function version(): string {
+  const require = createRequire(import.meta.url);
+  for (const path of ["../../package.json", "../../../package.json"]) {
+    try {
+      return (require(path) as { version: string }).version;
+    } catch {
+      // dist/ and the source tree sit at different depths
+    }
+  }
+  return "unknown";
+}
+
+export async function main(argv: string[], io: Io = processIo()): Promise<number> {
+  const [first, ...rest] = argv;
+  if (first === undefined || first === "-h" || first === "--help" || first === "help") {
+    const topic = first === "help" ? rest[0] : undefined;
+    const command = topic === undefined ? undefined : commands[topic];
+    if (topic !== undefined && !command) return usageError(new UsageError(`unknown command '${topic}'`), io);
+    (first === undefined ? io.err : io.out)(command ? command.help : mainHelp());
+    return first === undefined ? 2 : 0;
+  }
+  if (first === "-v" || first === "--version") {
+    io.out(`${version()}\n`);
+    return 0;
+  }
+  const command = commands[first];
+  if (!command) {
+    const hint = first.startsWith("-") ? `unknown option '${first}'` : `unknown command '${first}'`;
+    return usageError(new UsageError(hint), io);
+  }
+  if (rest.includes("-h") || rest.includes("--help")) {
+    io.out(command.help);
+    return 0;
+  }
+  try {
+    return await command.run(rest, io);
+  } catch (e) {
+    if (e instanceof UsageError) return usageError(e, io, first);
+    const err = e as Error;
+    io.err(`dlm: internal error (a bug in dlm, not in your file): ${err?.message ?? String(e)}\n${err?.stack ?? ""}\n`);
+    return 70;
+  }
+}
+
+function usageError(e: UsageError, io: Io, command = e.command): number {
+  const help = command ? `dlm ${command} --help` : "dlm --help";
+  io.err(`dlm: ${e.message}\nRun '${help}' for usage.\n`);
+  return 2;
+}
