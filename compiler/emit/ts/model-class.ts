@@ -1,0 +1,277 @@
+// One ModelProgram → the ts-morph structures of its class and its typed interfaces (`<Model>Inputs`,
+// `<Model>Outputs`, `<Model>Batch`, `<Model>Metrics`). Nothing is printed here: index.ts puts every
+// structure into one source file, prints it once and formats it once.
+
+import type { ClassDeclarationStructure, InterfaceDeclarationStructure, MethodDeclarationStructure, OptionalKind, PropertyDeclarationStructure } from "ts-morph";
+import { Scope, StructureKind } from "ts-morph";
+import type { ModelProgram, StateTensor, TensorSpec } from "../../program/types.js";
+import { planModel } from "../../plan/step-values.js";
+import type { ModelPlan, StepName } from "../../plan/step-values.js";
+import { sizeOf } from "../../ir/shapes.js";
+import type { SourceText } from "./step.js";
+import { makeStepEmitter, stateView, stepBody } from "./step.js";
+import { ClassContext, arrayType } from "./context.js";
+import type { ModuleContext, Helper } from "./context.js";
+import { EmitError, numberLiteral, pairPools, scratchOf } from "./op-code.js";
+import type { PoolPairs } from "./op-code.js";
+import type { ApiContext } from "./model-api.js";
+import { evaluateMethod, fitMethod, learningRateMethod, predictMethod, trainStepMethod } from "./model-api.js";
+import type { Namer } from "./names.js";
+import { commentText, propertyKey, stringLiteral } from "./names.js";
+
+export const HELPERS: readonly Helper[] = ["checkExamples", "f32Field", "i32Field", "f32Tensor", "i32Tensor", "uniformAt", "normalAt"];
+const TYPE_ONLY = new Set(["Tensor", "Dataset"]);
+
+export interface EmittedModel {
+  statements: Array<InterfaceDeclarationStructure | ClassDeclarationStructure>;
+  plan: ModelPlan;
+  usesFit: boolean;
+}
+
+function interfaceOf(name: string, props: Array<{ name: string; type: string; doc?: string }>): InterfaceDeclarationStructure {
+  return {
+    kind: StructureKind.Interface,
+    name,
+    isExported: true,
+    properties: props.map((p) => ({ name: propertyKey(p.name), type: p.type, ...(p.doc ? { docs: [p.doc] } : {}) })),
+  };
+}
+
+const tensorDoc = (t: TensorSpec) => commentText(`${t.dtype}[${t.shape.join(", ")}]`);
+
+function initStatement(st: StateTensor, view: string): string {
+  const init = st.init;
+  const rng = `rng.fork(${stringLiteral(st.name)})`;
+  switch (init.kind) {
+    case "zeros":
+      return `${view}.fill(0);`;
+    case "ones":
+      return `${view}.fill(1);`;
+    case "const":
+      return init.values.length === 1 ? `${view}.fill(${numberLiteral(init.values[0]!)});` : `${view}.set([${init.values.map(numberLiteral).join(", ")}]);`;
+    case "uniform":
+      if (st.dtype !== "f32") throw new EmitError(`state ${st.name}: random init of ${st.dtype}`);
+      return `${rng}.fillUniform(${view}, ${numberLiteral(init.low)}, ${numberLiteral(init.high)});`;
+    case "normal":
+      if (st.dtype !== "f32") throw new EmitError(`state ${st.name}: random init of ${st.dtype}`);
+      return `${rng}.fillNormal(${view}, ${numberLiteral(init.mean)}, ${numberLiteral(init.std)});`;
+  }
+}
+
+const method = (name: string, body: string[], extra: Partial<MethodDeclarationStructure> = {}): OptionalKind<MethodDeclarationStructure> => ({
+  name,
+  statements: body,
+  ...extra,
+});
+
+export function emitModel(model: ModelProgram, mod: ModuleContext, topNames: Namer, runtimeNames: readonly string[], source: SourceText | undefined,
+  meta: { file: string }): EmittedModel {
+  const className = topNames.fresh(model.name, "pascal");
+  const types = {
+    inputs: topNames.fresh(`${className}Inputs`, "pascal"),
+    outputs: topNames.fresh(`${className}Outputs`, "pascal"),
+    batch: topNames.fresh(`${className}Batch`, "pascal"),
+    metrics: topNames.fresh(`${className}Metrics`, "pascal"),
+  };
+
+  // Pairs and scratch are per step graph; the planner asks for scratch node by node.
+  const pairsOf = new Map<StepName, PoolPairs>();
+  for (const step of ["predict", "evaluate", "train"] as const) {
+    const sg = model[step];
+    if (sg) pairsOf.set(step, pairPools(sg.graph.nodes));
+  }
+  const plan = planModel(model, (n, g) => {
+    const step = (["predict", "evaluate", "train"] as const).find((s) => model[s]?.graph === g)!;
+    return scratchOf(n, pairsOf.get(step)!, (id) => g.nodes[id]!.shape);
+  });
+  const cls = new ClassContext(mod, plan, runtimeNames);
+  for (const st of model.state) stateView(cls, model, st.name);
+
+  const emitters: ApiContext["emitters"] = {};
+  const runMethods: OptionalKind<MethodDeclarationStructure>[] = [];
+  for (const sp of plan.steps) {
+    const em = makeStepEmitter(cls, model, sp, pairsOf.get(sp.step)!);
+    emitters[sp.step] = { em, plan: sp };
+    const body = stepBody(em, sp, source);
+    const name = { predict: "runPredict", evaluate: "runEvaluate", train: "runTrain" }[sp.step];
+    runMethods.push(method(name, body, { scope: Scope.Private, returnType: "void" }));
+  }
+
+  const use = (name: string): string => {
+    if ((HELPERS as readonly string[]).includes(name)) mod.helpers.add(name as Helper);
+    else if (TYPE_ONLY.has(name)) mod.typeImports.add(name);
+    else mod.use(name);
+    return name;
+  };
+  const api: ApiContext = { model, className, types, emitters, use, constant: (h, t, i) => cls.constant(h, t, i) };
+
+  const trainOutputs = model.train?.graph.outputs.map((o) => o.name) ?? [];
+  const evalOutputs = model.evaluate?.graph.outputs.map((o) => o.name) ?? [];
+  const metricNames = trainOutputs.length > 0 ? trainOutputs : evalOutputs;
+  if (model.evaluate && model.train && evalOutputs.join() !== trainOutputs.join()) {
+    throw new EmitError(`${model.name}: evaluate outputs (${evalOutputs.join(", ")}) differ from train outputs (${trainOutputs.join(", ")})`);
+  }
+
+  const statements: EmittedModel["statements"] = [];
+  statements.push(interfaceOf(types.inputs, model.inputs.map((t) => ({ name: t.name, type: arrayType(t.dtype), doc: tensorDoc(t) }))));
+  statements.push(interfaceOf(types.outputs, model.outputs.map((t) => ({ name: t.name, type: arrayType(t.dtype), doc: tensorDoc(t) }))));
+  if (model.train || model.evaluate) {
+    statements.push(interfaceOf(types.batch, model.fields.map((t) => ({ name: t.name, type: arrayType(t.dtype), doc: tensorDoc(t) }))));
+    statements.push(interfaceOf(types.metrics, metricNames.map((m) => ({ name: m, type: "number" }))));
+  }
+
+  const methods: OptionalKind<MethodDeclarationStructure>[] = [];
+  const seed = model.training?.seed ?? 0;
+  methods.push(method("create", [`const model = new ${className}();`, `model.initState(options.seed ?? ${seed});`, `return model;`], {
+    isStatic: true,
+    isAsync: true,
+    parameters: [{ name: "options", type: "{ seed?: number }", initializer: "{}" }],
+    returnType: `Promise<${className}>`,
+    docs: ["Allocates the arena once and initialises the state from `seed` (the same seed gives the same weights)."],
+  }));
+  if (model.predict) {
+    methods.push(method("predict", predictMethod(api), {
+      parameters: [{ name: "inputs", type: types.inputs }],
+      returnType: types.outputs,
+      docs: [`Any number of examples; runs in chunks of ${model.batch} (the last one padded).`],
+    }));
+  }
+  if (model.train) {
+    methods.push(method("trainStep", trainStepMethod(api, metricNames), {
+      parameters: [{ name: "batch", type: types.batch }],
+      returnType: types.metrics,
+      docs: [`Exactly ${model.batch} examples. Allocates nothing; returns the same result object every call.`],
+    }));
+  }
+  if (model.evaluate) {
+    methods.push(method("evaluate", evaluateMethod(api, metricNames), {
+      parameters: [{ name: "data", type: use("Dataset") }],
+      returnType: types.metrics,
+      docs: ["Loss and metrics averaged over every example (the padding of the last batch is ignored)."],
+    }));
+  }
+  const usesFit = model.train !== undefined && model.training !== undefined;
+  if (usesFit) {
+    methods.push(method("fit", fitMethod(api, metricNames), {
+      isAsync: true,
+      parameters: [
+        { name: "data", type: `{ train: ${use("Dataset")}; validation?: ${use("Dataset")} }` },
+        { name: "options", type: `FitOptions<${types.metrics}>`, initializer: "{}" },
+      ],
+      returnType: `Promise<FitResult<${types.metrics}>>`,
+    }));
+  }
+  methods.push(...saveLoadMethods(model, cls, className, use));
+  methods.push(method("parameters", [`return { ${model.state.filter((s) => s.role === "param").map((s) => `${propertyKey(s.name)}: ${stateView(cls, model, s.name)}`).join(", ")} };`], {
+    returnType: "Record<string, Float32Array>",
+    docs: ["The trained weights, as views of the model's memory (writes change the model)."],
+  }));
+  methods.push(...runMethods);
+  if (model.train) {
+    methods.push(method("learningRate", learningRateMethod(model.training?.schedule), {
+      scope: Scope.Private, parameters: [{ name: "base", type: "number" }, { name: "step", type: "number" }], returnType: "number",
+    }));
+  }
+  methods.push(method("initState", [
+    `const rng = ${use("createRng")}(seed).fork("init");`,
+    ...model.state.map((st) => initStatement(st, stateView(cls, model, st.name))),
+    `this.stepCount = 0;`,
+  ], { scope: Scope.Private, parameters: [{ name: "seed", type: "number" }], returnType: "void" }));
+  const trainable = model.state.filter((s) => s.role !== "optimizer" && s.dtype === "f32");
+  methods.push(method("snapshot", [`return [${trainable.map((s) => `${stateView(cls, model, s.name)}.slice()`).join(", ")}];`], {
+    scope: Scope.Private, returnType: "Float32Array[]",
+  }));
+  methods.push(method("restore", trainable.map((s, i) => `${stateView(cls, model, s.name)}.set(saved[${i}]!);`), {
+    scope: Scope.Private, parameters: [{ name: "saved", type: "Float32Array[]" }], returnType: "void",
+  }));
+
+  // Fields last: emitting the methods is what created them.
+  const fills = constFills(model, plan, cls);
+  const properties: OptionalKind<PropertyDeclarationStructure>[] = [
+    { name: "batch", isStatic: true, isReadonly: true, initializer: String(model.batch), docs: ["Examples per step (fixed when the model was compiled)."] },
+    { name: "arenaBytes", isStatic: true, isReadonly: true, initializer: String(plan.arenaBytes), docs: ["Bytes of the one buffer holding state, intermediates and scratch."] },
+    { name: "arena", scope: Scope.Private, isReadonly: true, type: "ArrayBuffer" },
+    { name: "stepCount", scope: Scope.Private, initializer: "0" },
+    { name: "epoch", scope: Scope.Private, initializer: "0" },
+    { name: "totalSteps", scope: Scope.Private, initializer: "0" },
+  ];
+  if (model.train) {
+    properties.push({ name: "trainResult", scope: Scope.Private, isReadonly: true, type: types.metrics,
+      initializer: `{ ${metricNames.map((m) => `${propertyKey(m)}: 0`).join(", ")} }` });
+  }
+  for (const f of cls.fields) {
+    properties.push({ name: f.name, scope: Scope.Private, isReadonly: true, type: f.type, ...(f.comment ? { docs: [f.comment] } : {}) });
+  }
+  const ctor = [
+    `const arena = new ArrayBuffer(${plan.arenaBytes});`,
+    `this.arena = arena;`,
+    ...cls.fields.map((f) => `this.${f.name} = ${f.init};`),
+    ...fills,
+  ];
+  const klass: ClassDeclarationStructure = {
+    kind: StructureKind.Class,
+    name: className,
+    isExported: true,
+    docs: [commentText(`Model ${model.name} from ${meta.file}: batch ${model.batch}, ${model.state.filter((s) => s.role === "param").reduce((n, s) => n + sizeOf(s.shape), 0)} parameters.`)],
+    properties,
+    ctors: [{ scope: Scope.Private, statements: ctor }],
+    methods,
+  };
+  statements.push(klass);
+  return { statements, plan, usesFit };
+}
+
+/** Constants that need memory (not inlined as literals) are written once, in the constructor. */
+function constFills(model: ModelProgram, plan: ModelPlan, cls: ClassContext): string[] {
+  const out: string[] = [];
+  for (const sp of plan.steps) {
+    for (const id of sp.order) {
+      const n = sp.graph.nodes[id]!;
+      const st = sp.storage.get(id);
+      if (n.op !== "const" || st?.kind !== "slot") continue;
+      const view = cls.view(st.key, n.dtype, sizeOf(n.shape), `${sp.step}Const${id}`);
+      out.push(n.attrs.values.length === 1 ? `${view}.fill(${numberLiteral(n.attrs.values[0]!)});` : `${view}.set([${n.attrs.values.map(numberLiteral).join(", ")}]);`);
+    }
+  }
+  void model;
+  return out;
+}
+
+function saveLoadMethods(model: ModelProgram, cls: ClassContext, className: string, use: (n: string) => string): OptionalKind<MethodDeclarationStructure>[] {
+  const entry = (s: StateTensor) => `${propertyKey(s.name)}: { dtype: ${stringLiteral(s.dtype === "i32" ? "I32" : "F32")}, shape: [${s.shape.join(", ")}], data: ${stateView(cls, model, s.name)} }`;
+  const saved = model.state.filter((s) => s.role !== "optimizer");
+  const opt = model.state.filter((s) => s.role === "optimizer");
+  const save = [
+    `const tensors: Record<string, ${use("Tensor")}> = { ${saved.map(entry).join(", ")} };`,
+    ...(opt.length > 0 ? [`if (options.optimizer) Object.assign(tensors, { ${opt.map(entry).join(", ")} });`] : []),
+    `await ${use("saveCheckpoint")}(path, tensors, { "dlm.model": ${stringLiteral(model.name)}, "dlm.step": String(this.stepCount) });`,
+  ];
+  const load = [
+    `const checkpoint = await ${use("loadCheckpoint")}(path);`,
+    `const t = checkpoint.tensors;`,
+    ...model.state.map((s) => {
+      const read = `${use(s.dtype === "i32" ? "i32Tensor" : "f32Tensor")}(t, ${stringLiteral(s.name)}, ${sizeOf(s.shape)}, path)`;
+      const view = stateView(cls, model, s.name);
+      return s.role === "optimizer"
+        ? `if (${stringLiteral(s.name)} in t) ${view}.set(${read});`
+        : `${view}.set(${read});`;
+    }),
+    `const step = Number(checkpoint.metadata["dlm.step"] ?? "0");`,
+    `if (Number.isSafeInteger(step) && step >= 0) this.stepCount = step;`,
+  ];
+  void className;
+  return [
+    method("save", save, {
+      isAsync: true,
+      parameters: [{ name: "path", type: "string" }, { name: "options", type: "{ optimizer?: boolean }", initializer: "{}" }],
+      returnType: "Promise<void>",
+      docs: ["Writes parameters and buffers as safetensors (with `optimizer: true`, also the optimizer state)."],
+    }),
+    method("load", load, {
+      isAsync: true,
+      parameters: [{ name: "path", type: "string" }],
+      returnType: "Promise<void>",
+      docs: ["Reads a checkpoint written by `save` (names, dtypes and sizes must match)."],
+    }),
+  ];
+}
