@@ -94,3 +94,9 @@ export function expectClose(actual: readonly number[], expected: readonly number
   });
   if (!(worst <= tol)) expect.fail(`element ${at}: ${actual[at]} vs ${expected[at]} (relative error ${worst} > ${tol})`);
 }
+
+/** Only output `name` of a step graph (evaluates just what it needs: no backward, no updates). */
+export function outputOnly(s: StepGraph, name: string, inputs: Record<string, RefValue>, state: Record<string, RefValue>): number[] {
+  const g: Graph = { ...s.graph, outputs: s.graph.outputs.filter((o) => o.name === name) };
+  return run(g, inputs, state)[name]!;
+}

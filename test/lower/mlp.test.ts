@@ -5,7 +5,7 @@
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import type { ModelProgram } from "../../compiler/program/types.js";
-import { expectClose, programOf, randomArray, runStep, seeded } from "./helpers.js";
+import { expectClose, outputOnly, programOf, randomArray, runStep, seeded } from "./helpers.js";
 
 const source = readFileSync(new URL("../../examples/mlp.dlm", import.meta.url), "utf8");
 const B = 2;
@@ -96,7 +96,7 @@ describe("mlp.dlm", () => {
     const base = runStep(sgd.train!, inputs, w);
     const lossAt = (name: string, i: number, h: number) => {
       const moved = { ...w, [name]: w[name]!.map((v, k) => (k === i ? v + h : v)) };
-      return runStep(sgd.train!, inputs, moved).outputs["loss"]![0]!;
+      return outputOnly(sgd.train!, "loss", inputs, moved)[0]!;
     };
     const r = seeded(9);
     for (const s of sgd.state.filter((x) => x.role === "param")) {
