@@ -48,10 +48,13 @@ function describeTrain(t: CheckedTrain, models: CheckedModel[]): string[] {
       .map((name) => {
         const binding = t.models.find((b) => b.name === name);
         const model = models.find((m) => m.name === (binding?.model ?? name));
-        return model ? `${name} (${model.name}, ${count(model.paramCount)} parameters)` : name;
+        if (!model) return name;
+        const tensors = o.params.filter((p) => (binding?.prefix ? p.startsWith(binding.prefix) : true)).length;
+        const what = `${tensors} tensor${tensors === 1 ? "" : "s"}, ${count(model.paramCount)} parameters`;
+        return model.name === name ? `${name} (${what})` : `${name} (${model.name}: ${what})`;
       })
       .join(", ");
-    out.push(`    minimize over ${groups} with ${o.optimizer.name}: ${o.params.length} tensors updated`);
+    out.push(`    minimize over ${groups} with ${o.optimizer.name}`);
   }
   return out;
 }

@@ -12,10 +12,15 @@ export class UsageError extends Error {
 
 type Options = NonNullable<ParseArgsConfig["options"]>;
 
+export interface ParsedArgs<O extends Options> {
+  values: { [K in keyof O]?: O[K]["type"] extends "boolean" ? boolean : string };
+  positionals: string[];
+}
+
 /** parseArgs with its errors turned into UsageErrors that read well. */
-export function parseCommandArgs<O extends Options>(command: string, args: string[], options: O) {
+export function parseCommandArgs<O extends Options>(command: string, args: string[], options: O): ParsedArgs<O> {
   try {
-    return parseArgs({ args, options, allowPositionals: true, strict: true });
+    return parseArgs({ args, options, allowPositionals: true, strict: true }) as ParsedArgs<O>;
   } catch (e) {
     const message = e instanceof Error ? e.message.replace(/\. To specify a positional argument.*$/s, "") : String(e);
     throw new UsageError(message, command);
