@@ -6,9 +6,9 @@ export function fill(x: Float32Array | Int32Array, value: number, start = 0, end
 }
 
 /** dst[dstOffset + j] = src[srcOffset + j] for j < count (defaults: the whole of src at 0). */
-export function copy(
-  src: Float32Array,
-  dst: Float32Array,
+export function copy<T extends Float32Array | Int32Array>(
+  src: T,
+  dst: T,
   count = src.length,
   srcOffset = 0,
   dstOffset = 0,

@@ -1,4 +1,5 @@
 // transpose: y = x with axes permuted (y's axis k is x's axis perm[k]), rank ≤ 6, no allocation.
+// Works on float32 and int32 data alike (x and y of the same kind).
 //
 // The shape is padded to rank 6 with leading 1s, then six nested loops walk y contiguously and read
 // x through its strides. Sizes and strides are read through small helpers into locals, so the caller's
@@ -17,7 +18,7 @@ function inStride(shape: Int32Array, perm: Int32Array, rank: number, k: number):
   return s;
 }
 
-export function transpose(x: Float32Array, y: Float32Array, shape: Int32Array, perm: Int32Array): void {
+export function transpose<T extends Float32Array | Int32Array>(x: T, y: T, shape: Int32Array, perm: Int32Array): void {
   const rank = shape.length;
   if (rank > 6 || perm.length !== rank) {
     throw new RangeError(`transpose: rank ${rank} with a perm of length ${perm.length} (rank ≤ 6 and equal lengths required)`);

@@ -36,6 +36,18 @@ describe("transpose", () => {
       }
   });
 
+  it("moves int32 data too", () => {
+    const x = Int32Array.from({ length: 24 }, (_, i) => i * 7 - 50);
+    const y = new Int32Array(24);
+    transpose(x, y, Int32Array.of(2, 3, 4), Int32Array.of(2, 0, 1));
+    const want = new Float32Array(24);
+    refTranspose(Float32Array.from(x), want, [2, 3, 4], [2, 0, 1]);
+    expect(Array.from(y)).toEqual(Array.from(want));
+    const back = new Int32Array(6);
+    copyStrided(x, back, 2, 12, 3, 0, 3, 5);
+    expect(Array.from(back)).toEqual([5, 6, 7, 17, 18, 19].map((i) => i * 7 - 50));
+  });
+
   it("rejects rank 7", () => {
     const s = new Int32Array(7).fill(1);
     expect(() => transpose(new Float32Array(1), new Float32Array(1), s, s)).toThrow(/rank ≤ 6/);
