@@ -5,7 +5,7 @@
 // shared 2-core machine; each figure is the best of 3 rounds of ≥ 0.3 s after a JIT warm-up.
 
 import { pathToFileURL } from "node:url";
-import { conv2d, conv2dGeometry, conv2dScratchSize, matmul } from "../runtime/index.js";
+import { conv2d, conv2dBackwardInput, conv2dBackwardWeight, conv2dGeometry, conv2dScratchSize, matmul } from "../runtime/index.js";
 
 function randomFill(x: Float32Array): Float32Array {
   for (let i = 0; i < x.length; i++) x[i] = Math.random() * 2 - 1;
@@ -51,7 +51,14 @@ function benchConv(n: number, c: number, h: number, o: number, k: number): strin
   const y = new Float32Array(n * o * geom.oh * geom.ow);
   const scratch = new Float32Array(conv2dScratchSize(geom));
   const flops = 2 * n * o * geom.oh * geom.ow * c * k * k;
-  return line(`conv2d n${n} c${c} ${h}x${h} o${o} k${k}`, gflops(() => conv2d(x, w, bias, y, geom, scratch), flops));
+  const dx = new Float32Array(x.length);
+  const dw = new Float32Array(w.length);
+  const tag = `n${n} c${c} ${h}x${h} o${o} k${k}`;
+  return [
+    line(`conv2d ${tag}`, gflops(() => conv2d(x, w, bias, y, geom, scratch), flops)),
+    line(`  backward input`, gflops(() => conv2dBackwardInput(y, w, dx, geom, scratch, false), flops)),
+    line(`  backward weight`, gflops(() => conv2dBackwardWeight(x, y, dw, geom, scratch, false), flops)),
+  ].join("\n");
 }
 
 export function benchKernels(): string {
