@@ -1,0 +1,164 @@
+// Typed wrapper over a binaryen module: the only entry to binaryen for the Wasm emitter.
+//
+// A module always imports its one linear memory as "env"."memory" (the JS side owns the ArrayBuffer
+// and passes byte offsets) and is created with the features every target of dlm has (Node ≥ 20:
+// SIMD128, bulk memory, sign extension, non-trapping float-to-int, mutable globals). Functions are
+// built through `FunctionBuilder`; `finish()` validates (a failure throws with the validator's text and
+// the function's WAT), optimizes and emits the binary, then frees the binaryen module.
+
+import type { Expr, ExprType, ValueType } from "./expr.js";
+import type { BinaryenApi, BinaryenModule } from "./binaryen.js";
+import { loadBinaryen } from "./binaryen.js";
+import type { Params } from "./func.js";
+import { FunctionBuilder } from "./func.js";
+
+export interface WasmModuleOptions {
+  /** Minimum pages the imported memory must have (64 KiB each; default 1). */
+  initialPages?: number;
+  /** Memory shared between threads (needs the atomics feature; default false). */
+  shared?: boolean;
+}
+
+export interface FunctionSignature<P extends Record<string, ValueType>, R extends ExprType> {
+  params: P;
+  result: R;
+  /** Export under this name (true: the function's own name; default: not exported). */
+  export?: string | boolean;
+}
+
+export interface FinishOptions {
+  /** Run binaryen's optimizer (default true). */
+  optimize?: boolean;
+  /** Also return the text format (after optimization). */
+  wat?: boolean;
+}
+
+export interface FinishedModule {
+  binary: Uint8Array;
+  wat?: string;
+}
+
+export class WasmValidationError extends Error {
+  readonly validatorText: string;
+  readonly wat: string;
+  constructor(validatorText: string, wat: string) {
+    super(`wasm: the module does not validate:\n${validatorText.trim()}\n--- module (excerpt) ---\n${excerpt(wat)}`);
+    this.name = "WasmValidationError";
+    this.validatorText = validatorText;
+    this.wat = wat;
+  }
+}
+
+function excerpt(wat: string, maxLines = 60): string {
+  const lines = wat.split("\n");
+  return lines.length <= maxLines ? wat : [...lines.slice(0, maxLines), `... (${lines.length - maxLines} more lines)`].join("\n");
+}
+
+const FEATURES = ["SIMD128", "BulkMemory", "BulkMemoryOpt", "SignExt", "NontrappingFPToInt", "MutableGlobals"] as const;
+
+export class WasmModule {
+  readonly #bin: BinaryenApi;
+  readonly #mod: BinaryenModule;
+  readonly #functions = new Set<string>();
+  #finished = false;
+
+  private constructor(bin: BinaryenApi, options: WasmModuleOptions) {
+    this.#bin = bin;
+    const mod = new bin.Module();
+    let features = 0;
+    for (const f of FEATURES) features |= bin.Features[f];
+    if (options.shared) features |= bin.Features.Atomics;
+    mod.setFeatures(features);
+    // No maximum: the importer decides how far the memory may grow.
+    mod.setMemory(options.initialPages ?? 1, -1, null, [], options.shared ?? false, false, "memory");
+    mod.addMemoryImport("memory", "env", "memory", options.shared ?? false);
+    this.#mod = mod;
+  }
+
+  static async create(options: WasmModuleOptions = {}): Promise<WasmModule> {
+    return new WasmModule(await loadBinaryen(), options);
+  }
+
+  hasFunction(name: string): boolean {
+    return this.#functions.has(name);
+  }
+
+  /**
+   * Adds a function. `build` receives the builder and the parameters as typed locals, and returns the
+   * body: statements, the last of which is the result value when the result type is not "none".
+   */
+  addFunction<P extends Record<string, ValueType>, R extends ExprType>(
+    name: string,
+    sig: FunctionSignature<P, R>,
+    build: (f: FunctionBuilder, params: Params<P>) => readonly Expr[],
+  ): void {
+    this.check();
+    if (this.#functions.has(name)) throw new Error(`wasm: function '${name}' defined twice`);
+    const bin = this.#bin;
+    const f = new FunctionBuilder(bin, this.#mod, name);
+    const params = {} as Record<string, unknown>;
+    for (const [pname, type] of Object.entries(sig.params)) params[pname] = f.param(pname, type);
+    const nParams = f.locals.length;
+    const body = build(f, params as Params<P>);
+    const last = body[body.length - 1];
+    if (sig.result !== "none" && last?.type !== sig.result)
+      throw new Error(`wasm: ${name} must end with a ${sig.result} value, ends with ${last?.type ?? "nothing"}`);
+    for (const s of sig.result === "none" ? body : body.slice(0, -1))
+      if (s.type !== "none") throw new Error(`wasm: ${name}: a ${s.type} value (${s.what}) used as a statement`);
+    const type = (t: ExprType): number => (t === "i32" ? bin.i32 : t === "f32" ? bin.f32 : t === "v128" ? bin.v128 : bin.none);
+    const refs = body.map((s) => s.take());
+    const orphans = f.orphans();
+    if (orphans.length)
+      throw new Error(`wasm: ${name}: ${orphans.length} node(s) built but never used: ${orphans.slice(0, 8).join(", ")}`);
+    const locals = f.locals;
+    const ref = this.#mod.addFunction(
+      name,
+      bin.createType(locals.slice(0, nParams).map((l) => type(l.type))),
+      type(sig.result),
+      locals.slice(nParams).map((l) => type(l.type)),
+      this.#mod.block(null, refs, type(sig.result)),
+    );
+    for (const l of locals) bin.Function.setLocalName(ref, l.index, l.name);
+    if (sig.export) this.#mod.addFunctionExport(name, sig.export === true ? name : sig.export);
+    this.#functions.add(name);
+  }
+
+  /** Validates, optionally optimizes, emits; the module cannot be used afterwards. */
+  finish(options: FinishOptions = {}): FinishedModule {
+    this.check();
+    this.#finished = true;
+    const mod = this.#mod;
+    try {
+      const { ok, text } = captureStderr(() => mod.validate() !== 0);
+      if (!ok) throw new WasmValidationError(text, mod.emitText());
+      if (options.optimize ?? true) {
+        this.#bin.setOptimizeLevel(3);
+        this.#bin.setShrinkLevel(0);
+        mod.optimize();
+      }
+      const binary = mod.emitBinary();
+      return options.wat ? { binary, wat: mod.emitText() } : { binary };
+    } finally {
+      mod.dispose();
+    }
+  }
+
+  private check(): void {
+    if (this.#finished) throw new Error("wasm: module already finished");
+  }
+}
+
+// binaryen.js prints validation errors through process.stderr: collect them for the error message.
+function captureStderr<T>(run: () => T): { ok: T; text: string } {
+  const chunks: string[] = [];
+  const write = process.stderr.write;
+  process.stderr.write = ((chunk: string | Uint8Array): boolean => {
+    chunks.push(typeof chunk === "string" ? chunk : new TextDecoder().decode(chunk));
+    return true;
+  }) as typeof process.stderr.write;
+  try {
+    return { ok: run(), text: chunks.join("") };
+  } finally {
+    process.stderr.write = write;
+  }
+}
