@@ -37,6 +37,28 @@ describe("softmax and logSoftmax", () => {
     }
   });
 
+  it("may run in place (y = x, dx = dy), as the README promises", () => {
+    const rows = 4;
+    const cols = 9;
+    const x = randArray(rand, rows * cols, -5, 5);
+    const dy = randArray(rand, rows * cols);
+    for (const [fwd, bwd] of [
+      [softmax, softmaxBackward],
+      [logSoftmax, logSoftmaxBackward],
+    ] as const) {
+      const y = new Float32Array(rows * cols);
+      fwd(x, y, rows, cols);
+      const inPlace = x.slice();
+      fwd(inPlace, inPlace, rows, cols);
+      expect(Array.from(inPlace)).toEqual(Array.from(y));
+      const dx = new Float32Array(rows * cols);
+      bwd(y, dy, dx, rows, cols);
+      const g = dy.slice();
+      bwd(y, g, g, rows, cols);
+      expect(Array.from(g)).toEqual(Array.from(dx));
+    }
+  });
+
   it("is stable for huge logits", () => {
     const x = new Float32Array([1e30, 0, -1e30, 1000, 1001, 1002]);
     const y = new Float32Array(6);
