@@ -7,7 +7,7 @@ import { describe, expect, it } from "vitest";
 import { expectClose, outputOnly, modelGraph, programOf, randomArray, randomParams, run, runStep, seeded } from "./helpers.js";
 
 /** Conv2d, stride 1, zero padding [before, after] on both spatial axes, explicit loops. */
-function conv2d(x: number[], [n, c, h, w]: number[], weight: number[], bias: number[], o: number, k: number, pad: [number, number]): { y: number[]; shape: number[] } {
+function conv2d(x: number[], [n, c, h, w]: [number, number, number, number], weight: number[], bias: number[], o: number, k: number, pad: [number, number]): { y: number[]; shape: [number, number, number, number] } {
   const oh = h + pad[0] + pad[1] - k + 1;
   const ow = w + pad[0] + pad[1] - k + 1;
   const y: number[] = [];
@@ -26,10 +26,10 @@ function conv2d(x: number[], [n, c, h, w]: number[], weight: number[], bias: num
               }
           y.push(s);
         }
-  return { y, shape: [n!, o, oh, ow] };
+  return { y, shape: [n, o, oh, ow] as [number, number, number, number] };
 }
 
-function maxPool2(x: number[], [n, c, h, w]: number[]): number[] {
+function maxPool2(x: number[], [n, c, h, w]: [number, number, number, number]): number[] {
   const out: number[] = [];
   for (let b = 0; b < n!; b++)
     for (let ci = 0; ci < c!; ci++)
