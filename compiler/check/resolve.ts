@@ -78,9 +78,42 @@ export function reportUnknown(ctx: Ctx, name: string, span: Span, what = "name")
     ctx.sink.report("DLM1010", `'${name}' is used before it is bound (at ${later.start.line}:${later.start.column})`, span);
     return;
   }
-  const candidates = [...ctx.scope.keys(), ...ctx.index.models.keys(), ...layers.keys(), ...functions.keys()];
-  ctx.sink.report("DLM1001", `unknown ${what} '${name}'${didYouMean(name, candidates)}`, span);
+  const local = closestWithDistance(name, ctx.scope.keys());
+  const global = globalSuggestion(ctx.index, name);
+  const best = !local ? global : !global ? local : local.d <= global.d ? local : global;
+  ctx.sink.report("DLM1001", `unknown ${what} '${name}'${best ? `; did you mean '${best.name}'?` : ""}`, span);
 }
+
+/** The closest model or catalogue name. Names are bucketed by length once per program: a file may
+ * declare thousands of models, and only names within the edit limit in length can be close. */
+function globalSuggestion(index: ProgramIndex, name: string): { name: string; d: number } | undefined {
+  // Past this many searches a file is mostly errors; suggestions stop so checking stays fast.
+  const used = searches.get(index) ?? 0;
+  if (used >= MAX_SUGGESTION_SEARCHES) return undefined;
+  searches.set(index, used + 1);
+  let buckets = bucketsOf.get(index);
+  if (!buckets) {
+    buckets = new Map();
+    for (const n of [...index.models.keys(), ...layers.keys(), ...functions.keys()]) {
+      const list = buckets.get(n.length) ?? [];
+      list.push(n);
+      buckets.set(n.length, list);
+    }
+    bucketsOf.set(index, buckets);
+  }
+  const limit = Math.max(1, Math.floor(name.length / 3));
+  // Names with the same first letter first: a close one found early tightens the cutoff for the rest.
+  const first = name[0]?.toLowerCase();
+  const same: string[] = [];
+  const other: string[] = [];
+  for (let n = name.length - limit; n <= name.length + limit; n++)
+    for (const c of buckets.get(n) ?? []) (c[0]?.toLowerCase() === first ? same : other).push(c);
+  return closestWithDistance(name, [...same, ...other]);
+}
+
+const bucketsOf = new WeakMap<ProgramIndex, Map<number, string[]>>();
+const searches = new WeakMap<ProgramIndex, number>();
+const MAX_SUGGESTION_SEARCHES = 100;
 
 /** ", did you mean 'x'?" when a candidate is close enough, else "". */
 export function didYouMean(name: string, candidates: Iterable<string>): string {
@@ -89,33 +122,50 @@ export function didYouMean(name: string, candidates: Iterable<string>): string {
 }
 
 export function closest(name: string, candidates: Iterable<string>): string | undefined {
+  return closestWithDistance(name, candidates)?.name;
+}
+
+function closestWithDistance(name: string, candidates: Iterable<string>): { name: string; d: number } | undefined {
   let best: string | undefined;
-  let bestD = Infinity;
-  const limit = Math.max(1, Math.floor(name.length / 3));
+  let bestD = Math.max(1, Math.floor(name.length / 3));
+  const lower = name.toLowerCase();
   for (const c of candidates) {
-    if (c === name || c === "_") continue;
-    const d = editDistance(name.toLowerCase(), c.toLowerCase());
-    if (d < bestD || (d === bestD && best !== undefined && c < best)) {
+    if (c === name || c === "_" || Math.abs(c.length - name.length) > bestD) continue;
+    const d = editDistance(lower, c.toLowerCase(), bestD);
+    if (d > bestD) continue;
+    if (best === undefined || d < bestD || c < best) {
       bestD = d;
       best = c;
     }
   }
-  return bestD <= limit ? best : undefined;
+  return best === undefined ? undefined : { name: best, d: bestD };
 }
 
-/** Levenshtein distance with adjacent transpositions (optimal string alignment). */
-export function editDistance(a: string, b: string): number {
-  const rows = a.length + 1;
+/**
+ * Levenshtein distance with adjacent transpositions (optimal string alignment). With `cutoff`, returns
+ * cutoff + 1 as soon as the distance must exceed it. Three reused rows: no allocation per call.
+ */
+export function editDistance(a: string, b: string, cutoff = Infinity): number {
   const cols = b.length + 1;
-  const d: number[] = new Array<number>(rows * cols).fill(0);
-  for (let i = 0; i < rows; i++) d[i * cols] = i;
-  for (let j = 0; j < cols; j++) d[j] = j;
-  for (let i = 1; i < rows; i++)
+  if (rows[0]!.length < cols) for (let k = 0; k < 3; k++) rows[k] = new Int32Array(cols * 2);
+  let prev2 = rows[0]!;
+  let prev = rows[1]!;
+  let cur = rows[2]!;
+  for (let j = 0; j < cols; j++) prev[j] = j;
+  for (let i = 1; i <= a.length; i++) {
+    cur[0] = i;
+    let rowMin = i;
     for (let j = 1; j < cols; j++) {
-      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
-      let v = Math.min(d[(i - 1) * cols + j]! + 1, d[i * cols + j - 1]! + 1, d[(i - 1) * cols + j - 1]! + cost);
-      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) v = Math.min(v, d[(i - 2) * cols + j - 2]! + 1);
-      d[i * cols + j] = v;
+      const cost = a.charCodeAt(i - 1) === b.charCodeAt(j - 1) ? 0 : 1;
+      let v = Math.min(prev[j]! + 1, cur[j - 1]! + 1, prev[j - 1]! + cost);
+      if (i > 1 && j > 1 && a.charCodeAt(i - 1) === b.charCodeAt(j - 2) && a.charCodeAt(i - 2) === b.charCodeAt(j - 1)) v = Math.min(v, prev2[j - 2]! + 1);
+      cur[j] = v;
+      if (v < rowMin) rowMin = v;
     }
-  return d[rows * cols - 1]!;
+    if (rowMin > cutoff) return cutoff + 1;
+    [prev2, prev, cur] = [prev, cur, prev2];
+  }
+  return prev[cols - 1]!;
 }
+
+const rows: Int32Array[] = [new Int32Array(64), new Int32Array(64), new Int32Array(64)];
