@@ -140,16 +140,17 @@ export class FunctionBuilder extends Ops {
 
   /**
    * `for (v = start; v < end; v += step) body` as a rotated loop. `end` is built twice (once for the
-   * entry test, once for the back-edge), so it is passed as a function that makes a fresh node.
+   * entry test, once for the back-edge), so unless it is a constant it is passed as a function that
+   * makes a fresh node.
    */
-  forRange(v: Local<"i32">, start: I32, end: () => I32, step: I32 | (() => I32), body: readonly Stmt[]): Stmt {
+  forRange(v: Local<"i32">, start: I32, end: number | (() => I32), step: I32, body: readonly Stmt[]): Stmt {
     const exit = this.label("exit");
     const top = this.label("loop");
-    const stepOf = (): I32 => (typeof step === "function" ? step() : step);
+    const endOf = (): I32 => (typeof end === "function" ? end() : end);
     return this.block(exit, [
       v.set(start),
-      this.brIf(exit, this.i32.geS(v.get(), end())),
-      this.loop(top, [...body, this.inc(v, stepOf()), this.brIf(top, this.i32.ltS(v.get(), end()))]),
+      this.brIf(exit, this.i32.geS(v.get(), endOf())),
+      this.loop(top, [...body, this.inc(v, step), this.brIf(top, this.i32.ltS(v.get(), endOf()))]),
     ]);
   }
 

@@ -1,9 +1,29 @@
 // Instantiate a dlm Wasm module: its one import is the linear memory "env"."memory", owned by the JS
 // side so typed-array views over it can be made and kept (re-made after `memory.grow`).
+//
+// The repo's TypeScript libs (ES2023 + node types) do not declare the `WebAssembly` global, so the
+// little of it used here is typed locally.
+
+export interface WasmMemory {
+  readonly buffer: ArrayBuffer;
+  grow(deltaPages: number): number;
+}
+
+interface WasmInstance {
+  readonly exports: Record<string, unknown>;
+}
+
+interface WasmGlobal {
+  Memory: new (descriptor: { initial: number; maximum?: number; shared?: boolean }) => WasmMemory;
+  compile(bytes: Uint8Array): Promise<object>;
+  instantiate(module: object, imports: Record<string, Record<string, unknown>>): Promise<WasmInstance>;
+}
+
+const WA = (globalThis as unknown as { WebAssembly: WasmGlobal }).WebAssembly;
 
 export interface LoadWasmOptions {
   /** Use this memory (e.g. one shared by several modules); otherwise a new one is made. */
-  memory?: WebAssembly.Memory;
+  memory?: WasmMemory;
   /** Pages (64 KiB) of a new memory: at least what the module declares. Default 1. */
   initialPages?: number;
   /** Upper bound on growth of a new memory. Default 65536 (4 GiB). */
@@ -11,33 +31,33 @@ export interface LoadWasmOptions {
 }
 
 export interface LoadedWasm<E> {
-  instance: WebAssembly.Instance;
-  memory: WebAssembly.Memory;
+  memory: WasmMemory;
   exports: E;
 }
 
-/** Bytes → page count, rounded up. */
+/** Bytes → 64 KiB pages, rounded up (at least 1). */
 export function pagesFor(bytes: number): number {
   return Math.max(1, Math.ceil(bytes / 65536));
 }
 
+export function createMemory(initialPages: number, maximumPages = 65536): WasmMemory {
+  return new WA.Memory({ initial: initialPages, maximum: maximumPages });
+}
+
 /**
- * `E` is the export signature the caller expects (e.g. `{ matmul: (...args: number[]) => void }`); it is
- * checked only by name: each key of `expect` must be an exported function.
+ * `E` is the export signature the caller expects (e.g. `{ matmul(...args: number[]): void }`); it is
+ * checked by name only: each of `expect` must be an exported function.
  */
-export async function loadWasm<E extends Record<string, (...args: number[]) => unknown>>(
+export async function loadWasm<E>(
   binary: Uint8Array,
   expect: readonly (keyof E & string)[],
   options: LoadWasmOptions = {},
 ): Promise<LoadedWasm<E>> {
-  const memory =
-    options.memory ??
-    new WebAssembly.Memory({ initial: options.initialPages ?? 1, maximum: options.maximumPages ?? 65536 });
-  const module = await WebAssembly.compile(binary);
-  const instance = await WebAssembly.instantiate(module, { env: { memory } });
+  const memory = options.memory ?? createMemory(options.initialPages ?? 1, options.maximumPages);
+  const instance = await WA.instantiate(await WA.compile(binary), { env: { memory } });
   for (const name of expect) {
     if (typeof instance.exports[name] !== "function")
       throw new Error(`wasm: the module has no exported function '${name}'`);
   }
-  return { instance, memory, exports: instance.exports as unknown as E };
+  return { memory, exports: instance.exports as E };
 }

@@ -118,7 +118,9 @@ export class WasmModule {
       locals.slice(nParams).map((l) => type(l.type)),
       this.#mod.block(null, refs, type(sig.result)),
     );
-    for (const l of locals) bin.Function.setLocalName(ref, l.index, l.name);
+    // Named locals make the WAT (errors, goldens) readable; binaryen.d.ts does not declare this helper.
+    const fn = (bin as unknown as { Function: { setLocalName(f: number, i: number, n: string): void } }).Function;
+    for (const l of locals) fn.setLocalName(ref, l.index, l.name);
     if (sig.export) this.#mod.addFunctionExport(name, sig.export === true ? name : sig.export);
     this.#functions.add(name);
   }
