@@ -5,6 +5,7 @@ import { createRequire } from "node:module";
 import { processIo, type Io } from "./io.js";
 import { UsageError } from "./usage.js";
 import { checkCommand, checkHelp } from "./check.js";
+import { trainCommand, trainHelp } from "./train.js";
 
 interface Command {
   summary: string;
@@ -14,6 +15,7 @@ interface Command {
 
 const commands: Record<string, Command> = {
   check: { summary: "check .dlm files and print each model's shapes and parameter count", help: checkHelp, run: checkCommand },
+  train: { summary: "compile a file's train block in memory and run it", help: trainHelp, run: trainCommand },
 };
 
 function mainHelp(): string {

@@ -1,0 +1,166 @@
+// `dlm train FILE`: compile the file's train block in memory, load its data, train with a live progress
+// line on stderr and a summary per epoch, then print the test metrics. `--json` prints one JSON object per
+// line on stdout instead (epochs, then a final result with the test metrics and samples/s).
+
+import { performance } from "node:perf_hooks";
+import { renderDiagnostics } from "../diagnostics/render.js";
+import { frontEnd } from "../frontend.js";
+import { lowerProgram } from "../lower/index.js";
+import { loadCompiled } from "../emit/ts/load.js";
+import { identifier } from "../emit/ts/names.js";
+import type { Diagnostic } from "../../grammar/source.js";
+import type { Dataset } from "../../runtime/data/dataset.js";
+import { DataError } from "../../runtime/data/errors.js";
+import { ProgressReporter } from "../../runtime/progress.js";
+import { loadData } from "./data.js";
+import type { Io } from "./io.js";
+import { readSource } from "./io.js";
+import { intOption, oneOf, parseCommandArgs, UsageError } from "./usage.js";
+
+export const trainHelp = `Usage: dlm train [options] FILE
+
+Compiles FILE's train block in memory and runs it: loads the data, trains with a live progress
+line (stderr), prints a summary per epoch and the final test metrics.
+
+Options:
+  --model NAME     which train block to run, by its model (when the file has several)
+  --epochs N       override the number of epochs
+  --seed N         override the seed (initialisation, shuffling, dropout)
+  --save PATH      write the trained weights to PATH (safetensors, written atomically)
+  --target T       ts (default)
+  --json           one JSON object per line on stdout (epochs, then the result)
+  -h, --help       show this help
+
+Exit codes: 0 trained, 1 errors in the file or its data, 2 bad invocation.
+`;
+
+type Metrics = Record<string, number>;
+
+/** The surface of a generated model class that training uses. */
+interface TrainableModel {
+  fit(
+    data: { train: Dataset; validation?: Dataset },
+    options: { epochs?: number; seed?: number; onStep?: (s: { epoch: number; step: number; metrics: Metrics }) => void; onEpoch?: (e: { epoch: number; train: Metrics; validation?: Metrics }) => void },
+  ): Promise<{ epochs: unknown[]; bestEpoch: number; stoppedEarly: boolean }>;
+  evaluate(data: Dataset): Metrics;
+  save(path: string): Promise<void>;
+}
+interface TrainableClass {
+  batch: number;
+  create(options: { seed?: number }): Promise<TrainableModel>;
+}
+
+export async function trainCommand(args: string[], io: Io): Promise<number> {
+  const { values, positionals } = parseCommandArgs("train", args, {
+    model: { type: "string" },
+    epochs: { type: "string" },
+    seed: { type: "string" },
+    save: { type: "string" },
+    target: { type: "string" },
+    json: { type: "boolean" },
+  });
+  if (positionals.length !== 1) throw new UsageError(positionals.length === 0 ? "no input file (try: dlm train examples/mlp.dlm)" : "train takes one file", "train");
+  const file = positionals[0]!;
+  const epochs = intOption("epochs", values.epochs, "train", 1);
+  const seed = intOption("seed", values.seed, "train", 0);
+  const target = oneOf("target", values.target, ["ts", "wasm"] as const, "train") ?? "ts";
+  if (target === "wasm") throw new UsageError("--target wasm is not available yet; use --target ts", "train");
+  const text = await readSource(file, "train");
+
+  const fail = (diagnostics: Diagnostic[], source = front.source) => {
+    io.err(renderDiagnostics(diagnostics, new Map([[source.name, source]]), { color: io.color }) + "\n");
+    return 1;
+  };
+  const front = frontEnd(text, file);
+  if (front.diagnostics.some((d) => d.severity === "error")) return fail(front.diagnostics);
+  const trains = front.checked.trains;
+  if (trains.length === 0) {
+    io.err(`dlm: ${file} has no train block to run\n`);
+    return 1;
+  }
+  const chosen = values.model === undefined ? trains : trains.filter((t) => t.model === values.model);
+  if (chosen.length !== 1) {
+    const names = trains.map((t) => t.model).join(", ");
+    throw new UsageError(values.model === undefined ? `${file} has several train blocks (${names}): choose one with --model` : `no train block for '${values.model}' in ${file} (have: ${names})`, "train");
+  }
+  const train = chosen[0]!;
+
+  const lowered = lowerProgram(front.checked, file);
+  if (lowered.diagnostics.some((d) => d.severity === "error")) return fail(lowered.diagnostics);
+  const modelProgram = lowered.program.models.find((m) => m.name === train.model);
+  if (!modelProgram?.train) {
+    io.err(`dlm: the train block of '${train.model}' could not be compiled\n`);
+    return 1;
+  }
+  const module = await loadCompiled(lowered.program);
+  const cls = module[identifier(modelProgram.name, "pascal")] as TrainableClass | undefined;
+  if (!cls) throw new Error(`generated module has no class for ${modelProgram.name}`);
+
+  const data = front.checked.data.find((d) => d.name === train.data);
+  if (!data) throw new Error(`no checked data '${train.data}'`);
+  let parts: Record<string, Dataset>;
+  try {
+    parts = loadData(data);
+  } catch (e) {
+    if (e instanceof DataError) {
+      io.err(`dlm: cannot load data '${data.name}': ${e.message}\n`);
+      return 1;
+    }
+    throw e;
+  }
+  const trainSet = parts.train ?? parts.all;
+  if (!trainSet) {
+    io.err(`dlm: data '${data.name}' has no train part\n`);
+    return 1;
+  }
+  const validation = parts.validation;
+  const test = parts.test;
+
+  const totalEpochs = epochs ?? modelProgram.training?.epochs ?? 1;
+  const batch = cls.batch;
+  const stepsPerEpoch = Math.floor(trainSet.count / batch);
+  const progress = new ProgressReporter({
+    epochs: totalEpochs,
+    stepsPerEpoch,
+    batchSize: batch,
+    mode: values.json ? "json" : "auto",
+    stderr: { write: io.err, isTTY: io.errIsTty },
+    stdout: { write: io.out },
+  });
+  const model = await cls.create(seed === undefined ? {} : { seed });
+  // The model counts steps over the whole run; the reporter counts them within the epoch.
+  let firstStepOfEpoch = 0;
+  const started = performance.now();
+  progress.startEpoch(1);
+  let trainedSamples = 0;
+  const result = await model.fit(validation ? { train: trainSet, validation } : { train: trainSet }, {
+    epochs: totalEpochs,
+    ...(seed === undefined ? {} : { seed }),
+    onStep: (s) => {
+      trainedSamples += batch;
+      progress.step(s.step - firstStepOfEpoch, s.metrics.loss ?? NaN);
+    },
+    onEpoch: (e) => {
+      const metrics: Metrics = {};
+      for (const [k, v] of Object.entries(e.train)) if (k !== "loss") metrics[k] = v;
+      for (const [k, v] of Object.entries(e.validation ?? {})) metrics[`val_${k}`] = v;
+      progress.endEpoch({ loss: e.train.loss ?? NaN, metrics });
+      firstStepOfEpoch += stepsPerEpoch;
+      if (e.epoch < totalEpochs) progress.startEpoch(e.epoch + 1);
+    },
+  });
+  const seconds = (performance.now() - started) / 1000;
+  if (result.stoppedEarly) progress.log(`early stop: restored the weights of epoch ${result.bestEpoch}`);
+
+  const testMetrics = test ? model.evaluate(test) : undefined;
+  if (values.save !== undefined) await model.save(values.save);
+  const samplesPerSecond = seconds > 0 ? trainedSamples / seconds : 0;
+  if (values.json) {
+    io.out(JSON.stringify({ event: "result", model: train.model, epochs: result.epochs.length, test: testMetrics ?? null, samples_per_s: Math.round(samplesPerSecond), seconds: Math.round(seconds * 100) / 100, saved: values.save ?? null }) + "\n");
+  } else {
+    const shown = testMetrics ? Object.entries(testMetrics).map(([k, v]) => `${k} ${v.toFixed(4)}`).join("  ") : "(no test part)";
+    io.out(`test: ${shown}\n`);
+    io.err(`trained ${train.model} for ${result.epochs.length} epoch${result.epochs.length === 1 ? "" : "s"} in ${seconds.toFixed(1)} s (${Math.round(samplesPerSecond).toLocaleString("en-US")} samples/s)${values.save ? `; saved ${values.save}` : ""}\n`);
+  }
+  return 0;
+}

@@ -1,0 +1,87 @@
+import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { parseSafetensors } from "../../runtime/safetensors.js";
+import { runCli } from "./run.js";
+
+const dir = mkdtempSync(join(tmpdir(), "dlm-train-test-"));
+
+// A small model on the bundled digits, so that a run takes seconds.
+const small = `
+model Tiny {
+  input  image: f32[B, 28, 28]
+  output logits: f32[B, 10]
+  logits = image |> flatten |> Dense(32) |> relu |> Dense(10)
+}
+data Digits = mnist() |> split(train: 0.3, validation: 0.05, test: 0.1, seed: 1)
+train Tiny on Digits {
+  loss      cross_entropy(logits, label)
+  optimizer adam(lr: 3e-3)
+  batch     50
+  epochs    2
+  metrics   accuracy(logits, label)
+  validate  every: 1
+  seed      3
+}
+`;
+const smallPath = join(dir, "tiny.dlm");
+writeFileSync(smallPath, small);
+
+describe("dlm train", () => {
+  it("trains, prints a summary per epoch and the test metrics, and saves a checkpoint", async () => {
+    const save = join(dir, "tiny.safetensors");
+    const r = await runCli("train", smallPath, "--save", save);
+    expect(r.code).toBe(0);
+    expect(r.stderr).toMatch(/^epoch 1\/2 {2}loss \d\.\d{4} {2}accuracy \d\.\d{4} {2}val_loss \d\.\d{4} {2}val_accuracy \d\.\d{4}/m);
+    expect(r.stderr).toMatch(/^epoch 2\/2 /m);
+    const acc = Number(/^test: loss [\d.]+ {2}accuracy ([\d.]+)$/m.exec(r.stdout)?.[1]);
+    expect(acc).toBeGreaterThan(0.8);
+    const ckpt = parseSafetensors(new Uint8Array(readFileSync(save)), save);
+    expect(Object.keys(ckpt.tensors).sort()).toEqual(["dense_0.bias", "dense_0.weight", "dense_1.bias", "dense_1.weight"]);
+    expect(ckpt.tensors["dense_0.weight"]!.shape).toEqual([32, 784]);
+  });
+
+  it("--json prints one object per line, ending with the result", async () => {
+    const r = await runCli("train", smallPath, "--json", "--epochs", "1");
+    expect(r.code).toBe(0);
+    const lines = r.stdout.trim().split("\n").map((l) => JSON.parse(l) as { event: string; test?: { accuracy: number }; samples_per_s?: number });
+    expect(lines.filter((l) => l.event === "epoch")).toHaveLength(1);
+    const result = lines.at(-1)!;
+    expect(result.event).toBe("result");
+    expect(result.test!.accuracy).toBeGreaterThan(0.5);
+    expect(result.samples_per_s).toBeGreaterThan(0);
+  });
+
+  it("the same seed gives the same result twice", async () => {
+    const a = await runCli("train", smallPath, "--json", "--epochs", "1", "--seed", "9");
+    const b = await runCli("train", smallPath, "--json", "--epochs", "1", "--seed", "9");
+    const loss = (s: string) => s.trim().split("\n").map((l) => JSON.parse(l) as { event: string; loss?: number }).filter((l) => l.event === "epoch").map((l) => l.loss);
+    expect(loss(a.stdout)).toEqual(loss(b.stdout));
+  });
+
+  it("rejects bad options with exit 2 and no stack trace", async () => {
+    for (const args of [["--epochs", "zero"], ["--epochs", "0"], ["--seed", "-1"], ["--target", "gpu"]]) {
+      const r = await runCli("train", smallPath, ...args);
+      expect(r.code).toBe(2);
+      expect(r.stderr).toMatch(/^dlm: /);
+      expect(r.stderr).not.toMatch(/\n\s+at /);
+    }
+  });
+
+  it("a file without a train block is an error in the program (exit 1)", async () => {
+    const path = join(dir, "no-train.dlm");
+    writeFileSync(path, "model M {\n  input x: f32[B, 4]\n  output y: f32[B, 2]\n  y = x |> Dense(2)\n}\n");
+    const r = await runCli("train", path);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/has no train block/);
+  });
+
+  it("a data file that is missing is a clear error (exit 1)", async () => {
+    const path = join(dir, "missing-data.dlm");
+    writeFileSync(path, small.replace("mnist()", `idx(images: "${dir}/nope-images.gz", labels: "${dir}/nope-labels.gz", shape: [28, 28])`));
+    const r = await runCli("train", path);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/^dlm: cannot load data 'Digits': .*nope-images\.gz/m);
+  });
+});
