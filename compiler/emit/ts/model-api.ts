@@ -111,8 +111,15 @@ export function trainStepMethod(a: ApiContext, metricNames: string[]): string[] 
     const id = inputNode(s.plan, t.name);
     const shape = a.constant(`${t.name}Shape`, "readonly number[]", `[${t.shape.join(", ")}]`);
     const v = propertyAccess("batch", t.name);
-    if (id === undefined) body.push(`${a.use("checkInput")}(${stringLiteral(t.name)}, ${v}, ${stringLiteral(t.dtype)}, ${shape});`);
-    else body.push(`${a.use("copyInput")}(${stringLiteral(t.name)}, ${v}, ${s.em.arr(id)}, ${shape});`);
+    if (id === undefined) {
+      body.push(`${a.use("checkInput")}(${stringLiteral(t.name)}, ${v}, ${stringLiteral(t.dtype)}, ${shape});`);
+      continue;
+    }
+    // Fast path: the right typed array is copied with one memcpy; anything else goes through the
+    // runtime's checked element-by-element copy (plain arrays, wrong sizes → a clear InputError).
+    const view = s.em.arr(id);
+    body.push(`if (${v} instanceof ${arrayType(t.dtype)} && ${v}.length === ${sizeOf(t.shape)}) ${view}.set(${v});`);
+    body.push(`else ${a.use("copyInput")}(${stringLiteral(t.name)}, ${v}, ${view}, ${shape});`);
   }
   body.push(`const step = this.stepCount;`);
   body.push(...hostScalarStatements(a, s.plan, s.em));
