@@ -35,6 +35,8 @@ export interface LowerCtx {
   layer(path: string): LayerInstance | undefined;
   /** The i32 scalar step counter random ops draw from (created on first use). */
   step(): NodeId;
+  /** The random stream of the call site with this checker op id (the block's seed folded in). */
+  stream(opId: number): number;
   /** BatchNorm running-stat updates produced in train mode: state name := node. */
   bufferUpdates: Array<{ state: string; node: NodeId }>;
 }

@@ -30,6 +30,8 @@ export interface LowerGraphOptions {
   input?: (v: NamedValue, shape: number[]) => NodeId;
   /** The i32 step counter for random ops; default: an input "step" made on first use. */
   step?: () => NodeId;
+  /** The train block's seed, folded into every random stream (0: streams are the op ids). */
+  seed?: number;
 }
 
 export interface LoweredGraph {
@@ -77,6 +79,7 @@ export function lowerGraph(eg: ElaboratedGraph, mode: Mode, b: Builder, options:
       paramNodes.set(name, id);
       return id;
     },
+    stream: (opId) => streamOf(options.seed ?? 0, opId),
     step() {
       stepNode ??= options.step ? options.step() : b.at(undefined, () => b.input("step", [], "i32"));
       return stepNode;
@@ -140,4 +143,13 @@ function lowerOp(ctx: LowerCtx, op: Op, values: Map<ValueId, NodeId>): Diagnosti
     if (e instanceof IrError) return diagnostic("DLM4011", `${op.op}: internal lowering error: ${e.message}`, op.span);
     throw e;
   }
+}
+
+/**
+ * A random call site's stream: its checker op id, mixed with the seed so that another seed draws other
+ * dropout masks and noise while one seed stays reproducible (a u32, as the runtime's generator takes).
+ */
+export function streamOf(seed: number, opId: number): number {
+  if (seed === 0) return opId;
+  return (Math.imul((seed >>> 0) ^ 0x5bd1e995, 0x9e3779b1) ^ opId) >>> 0;
 }

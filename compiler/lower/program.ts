@@ -48,8 +48,13 @@ export function lowerProgram(checked: CheckedProgram, file: string, options: Low
       if (!again.train || !again.train.ok) return;
       train = again.train;
     }
-    const m = lowerTrain(checked, train, diagnostics);
-    if (m) models.push(m);
+    try {
+      const m = lowerTrain(checked, train, diagnostics);
+      if (m) models.push(m);
+    } catch (e) {
+      // Rules report what they cannot do; reaching here is a lowering bug, still never a crash.
+      diagnostics.push(diagnostic("DLM4011", `internal error while lowering train ${train.model}: ${e instanceof Error ? e.message : String(e)}`, train.span));
+    }
   });
   return { program: { file, models }, diagnostics };
 }
@@ -117,6 +122,7 @@ function lowerPredict(checked: CheckedProgram, train: CheckedTrain, diagnostics:
   const b = new Builder(emptyGraph());
   const trainParams = new Map(train.graph.params.map((p) => [p.name, p]));
   const res = lowerGraph(el.model, "eval", b, {
+    seed: train.seed ?? 0,
     param: (t, shape) => {
       const name = binding.prefix + t.name;
       const layer = el.model!.layers.find((l) => l.path === t.layer);
@@ -146,7 +152,7 @@ function concreteOr(shape: Dim[], eg: ElaboratedGraph, extra: Record<string, num
 function lowerEvaluate(train: CheckedTrain, diagnostics: Diagnostic[]): StepGraph | undefined {
   if (train.loss === undefined) return undefined;
   const b = new Builder(emptyGraph());
-  const res = lowerGraph(train.graph, "eval", b, { perExample: true });
+  const res = lowerGraph(train.graph, "eval", b, { perExample: true, seed: train.seed ?? 0 });
   diagnostics.push(...res.diagnostics);
   if (!res.ok) return undefined;
   const perExample = (value: number) => {

@@ -61,7 +61,8 @@ function paramsReached(train: CheckedTrain, value: ValueId): Set<string> {
 export function lowerTrainStep(train: CheckedTrain, specs: readonly ObjectiveSpec[]): TrainStepResult {
   const diagnostics: Diagnostic[] = [];
   let b = new Builder(emptyGraph());
-  const first = lowerGraph(train.graph, "train", b);
+  const seed = train.seed ?? 0;
+  const first = lowerGraph(train.graph, "train", b, { seed });
   diagnostics.push(...first.diagnostics);
   if (!first.ok) return { diagnostics };
   const hostScalars: HostScalar[] = [];
@@ -78,6 +79,7 @@ export function lowerTrainStep(train: CheckedTrain, specs: readonly ObjectiveSpe
     const reached = paramsReached(train, obj.loss);
     if ([...reached].some((p) => updated.has(p))) {
       const again = lowerGraph(train.graph, "train", b, {
+        seed,
         param: (t) => {
           const u = updated.get(t.name);
           return u !== undefined ? b.stopGradient(u) : paramNode(b.graph, t.name) ?? b.param(t.name, [], { kind: "zeros" });

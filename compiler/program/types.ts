@@ -41,7 +41,8 @@ export type HostScalar =
   | { kind: "lr"; name: string; objective: number }
   /** 1 − β^t for Adam bias correction, per minimize. */
   | { kind: "bias_correction"; name: string; objective: number; beta: number }
-  /** The step counter as f32 (seeds per-step randomness such as dropout). */
+  /** The step counter (the graph's input node is an i32 scalar: what the random ops take), drawn anew per
+   *  step by dropout, normal() and uniform(); present only when the graph has random ops. */
   | { kind: "step"; name: string };
 
 export interface StepGraph {
@@ -94,11 +95,14 @@ export interface ModelProgram {
   /** What `trainStep` and `evaluate` take: the data fields they read (batch axis included). */
   fields: TensorSpec[];
   state: StateTensor[];
-  /** Eval-mode forward: model inputs → model outputs. */
+  /** Eval-mode forward: model inputs → model outputs. In a step-form block: the first bound model (a GAN's
+   *  generator), its params read under their train-block names (`g.dense_0.weight`). */
   predict: StepGraph;
-  /** Eval-mode forward, loss and metrics as per-example values f32[batch]: outputs "loss" and each metric. */
+  /** Eval-mode forward, loss and metrics as per-example values f32[batch]: outputs "loss" and each metric.
+   *  Single-form blocks only (a step block has no single loss). */
   evaluate?: StepGraph;
-  /** Train-mode forward, backward and optimizer updates: outputs "loss" (scalar) and the metrics (scalars). */
+  /** Train-mode forward, backward and optimizer updates: outputs "loss" (scalar) and the metrics (scalars);
+   *  a step block has one loss output per minimize, in order: "loss", "loss.1", … */
   train?: StepGraph;
   training?: TrainingSpec;
 }

@@ -121,6 +121,14 @@ describe("mlp.dlm", () => {
     expect(a).not.toBeCloseTo((evalLoss[0]! + evalLoss[1]!) / 2, 10);
   });
 
+  it("the seed changes the dropout masks; one seed reproduces them", () => {
+    const variant = (seed: number) => programOf(source.replace("adam(lr: 1e-3)", "sgd(lr: 1)").replace("seed      42", `seed      ${seed}`), { batch: B });
+    const w = weights(variant(42), 4);
+    const loss = (seed: number) => runStep(variant(seed).train!, { image, label, lr: [1], step: [1] }, w).outputs["loss"]![0]!;
+    expect(loss(42)).toBe(loss(42));
+    expect(loss(42)).not.toBe(loss(7));
+  });
+
   it("one Adam step equals a hand-written Adam update", () => {
     const sgd = programOf(source.replace("adam(lr: 1e-3)", "sgd(lr: 1)"), { batch: B });
     const w = weights(m, 6);
