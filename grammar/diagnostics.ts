@@ -80,7 +80,6 @@ export const diagnosticCodes = {
   DLM3013: { severity: "error", title: "data does not yield examples" },
   DLM3014: { severity: "error", title: "unknown optimizer or schedule" },
   DLM3015: { severity: "error", title: "setting not allowed in this form" },
-  DLM3016: { severity: "error", title: "dims cannot be bound" },
 
   // --- DLM4xxx: lowering and later stages -------------------------------------------------------------
   DLM4001: { severity: "error", title: "no gradient rule for op" },
