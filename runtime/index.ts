@@ -25,3 +25,8 @@ export type { CsvOptions } from "./data/csv.js";
 export { CsvTable, loadCsv, parseCsv, parseCsvRecords } from "./data/csv.js";
 export type { Field, FieldArray, FieldSpec, PartialBatch } from "./data/dataset.js";
 export { Batcher, Dataset } from "./data/dataset.js";
+export type { DigitCanvasOptions, DigitSource } from "./data/canvases.js";
+export { digitCanvases } from "./data/canvases.js";
+export type { MeanStd } from "./data/series.js";
+export { meanStd, onlyLabel, seriesWindows, standardizeFields, standardizeValues } from "./data/series.js";
+export { ALPHABET, CharVocab, END, PAD, START, UNKNOWN, charExamples, charPairExamples, readText } from "./data/text.js";
