@@ -10,8 +10,8 @@
 //   legal only at the top level) and each piece is parsed on its own. An error inside one declaration
 //   thus never hides the next; tokens outside any declaration get one DLM0013 per run.
 // - One mistake, one error: Chevrotain may report a mistake twice at the same token (only the first is
-//   kept), and a dropped character or an unterminated comment makes the parser stumble right after it
-//   (that stumble is dropped, see withoutLexicalCascades).
+//   kept); a dropped character or an unterminated comment makes the parser stumble right after it (that
+//   stumble is dropped, see withoutLexicalCascades); and only the first syntax error of a line is kept.
 
 import type { IRecognitionException, IToken } from "chevrotain";
 import type { Program, TopItem } from "./ast.js";
@@ -23,6 +23,7 @@ import type { MessageContext } from "./messages.js";
 import { parser } from "./parser.js";
 import type { Diagnostic, SourceFile, Span } from "./source.js";
 import { sourceFile, spanAt } from "./source.js";
+import { lineBreakBetween } from "./recovery.js";
 import { AstBuilder } from "./to-ast.js";
 import type { TopItemCstNode } from "./cst.generated.js";
 import * as T from "./tokens.js";
@@ -94,7 +95,7 @@ function parseSource(source: SourceFile): ParseResult {
       parser.text = source.text;
       parser.input = tokens.slice(a, b);
       const cst = parser.topItem() as TopItemCstNode;
-      syntax.push(...syntaxErrors(source, tokens, b, parser.errors));
+      syntax.push(...syntaxErrors(source, tokens, a, b, parser.errors));
       const item = builder.build(cst);
       if (item !== undefined) items.push(item);
     }
@@ -105,7 +106,7 @@ function parseSource(source: SourceFile): ParseResult {
   }
   const all = [...diagnostics, ...withoutLexicalCascades(syntax, diagnostics, tokens), ...builder.diagnostics];
   all.sort((x, y) => x.span.start.offset - y.span.start.offset);
-  return { ast: { ...empty, items }, diagnostics: all, source };
+  return { ast: { ...empty, items }, diagnostics: onePerLine(all), source };
 }
 
 interface BracketScan {
@@ -158,6 +159,7 @@ interface SyntaxError {
 function syntaxErrors(
   source: SourceFile,
   tokens: readonly IToken[],
+  segmentStart: number,
   segmentEnd: number,
   errors: readonly IRecognitionException[],
 ): SyntaxError[] {
@@ -168,7 +170,17 @@ function syntaxErrors(
     if (at < 0 || seen.has(at)) continue;
     seen.add(at);
     const next = tokens[at];
-    const span = next !== undefined ? tokenSpan(source, next) : endSpan(source, tokens);
+    const prev = tokens[at - 1];
+    // Something missing at the end of a line is shown there, not at the start of the next line.
+    const span =
+      next === undefined
+        ? endSpan(source, tokens)
+        : e.name !== "NotAllInputParsedException" &&
+            prev !== undefined &&
+            at > segmentStart &&
+            lineBreakBetween(source.text, prev, next)
+          ? spanAt(source, prev.startOffset + prev.image.length, prev.startOffset + prev.image.length)
+          : tokenSpan(source, next);
     out.push({ diagnostic: diagnostic(errorCode(e.name, next === undefined), e.message, span), at });
   }
   return out;
@@ -200,6 +212,23 @@ function withoutLexicalCascades(
     }
   }
   return syntax.filter((e) => !dropped.has(e)).map((e) => e.diagnostic);
+}
+
+const syntaxCodes: ReadonlySet<DiagnosticCode> = new Set(["DLM0010", "DLM0011", "DLM0012", "DLM0013"]);
+
+/**
+ * At most one syntax error per line (the first): a second one on the same line is nearly always the
+ * parser stumbling over the rest of the line after the first. Lexical and limit errors are all kept.
+ */
+function onePerLine(sorted: readonly Diagnostic[]): Diagnostic[] {
+  const lines = new Set<number>();
+  return sorted.filter((d) => {
+    if (!syntaxCodes.has(d.code)) return true;
+    const line = d.span.start.line;
+    if (lines.has(line)) return false;
+    lines.add(line);
+    return true;
+  });
 }
 
 /** Index of the first token starting at or after `offset`. */
