@@ -54,8 +54,10 @@ function convApply(name: string, n: number, axes: string, cfg: Config, x: TypedI
     padding.push([pv ?? null, pv ?? null]);
     const o = convOut(size, ki, si, pi, di);
     const ov = dimValue(o);
-    if (ov !== undefined && ov < 1)
+    if (ov !== undefined && ov < 1) {
       err("DLM2010", `${x.desc} but ${name} with kernel ${dimValue(ki) ?? "?"} leaves no output on axis ${2 + i} (size ${ov})`);
+      return undefined;
+    }
     spatial.push(o);
   }
   const c = x.shape[1]!;
@@ -112,7 +114,10 @@ export const convTranspose2d: LayerSpec = {
         dimAdd(oi, one),
       );
       const ov = dimValue(o);
-      if (ov !== undefined && ov < 1) err("DLM2010", `${x.desc} but ConvTranspose2d leaves no output on axis ${2 + i} (size ${ov})`);
+      if (ov !== undefined && ov < 1) {
+        err("DLM2010", `${x.desc} but ConvTranspose2d leaves no output on axis ${2 + i} (size ${ov})`);
+        return undefined;
+      }
       spatial.push(o);
     }
     const c = x.shape[1]!;
