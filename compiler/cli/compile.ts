@@ -1,0 +1,109 @@
+// `dlm compile FILE --target ts -o DIR`: front end, lowering, then the TypeScript emitter; writes
+// DIR/<file>.ts, a module that imports only `dlm/runtime`. `--emit ir` prints the IR of every step graph
+// instead (compiler/ir/print.ts). `--target wasm` is reserved and says so (exit 2).
+//
+// Exit codes: 0 written, 1 errors in the .dlm file (rendered with excerpts) or a construct the target
+// cannot compile yet, 2 a bad invocation.
+
+import { mkdir, writeFile } from "node:fs/promises";
+import { basename, dirname, join, resolve } from "node:path";
+import { frontEnd } from "../frontend.js";
+import { renderDiagnostics, summarizeDiagnostics } from "../diagnostics/render.js";
+import { lowerProgram } from "../lower/index.js";
+import { printGraph } from "../ir/print.js";
+import { EmitError, emitTypeScript } from "../emit/ts/index.js";
+import type { CompiledProgram } from "../program/types.js";
+import type { Io } from "./io.js";
+import { readSource } from "./io.js";
+import { intOption, oneOf, parseCommandArgs, UsageError } from "./usage.js";
+
+export const compileHelp = `Usage: dlm compile [options] FILE
+
+Compiles a .dlm file to a TypeScript module with one class per trained model
+(create, predict, trainStep, evaluate, fit, save, load, parameters). The module
+imports only dlm/runtime.
+
+Options:
+  --target ts        the output language (default ts; wasm is not available yet)
+  -o, --out DIR      write DIR/<file>.ts (default: the directory of FILE)
+  --emit ts|ir       ts writes the module (default); ir prints every step graph's IR
+  --batch N          compile for batch size N instead of the train block's batch
+  --no-warnings      do not print warnings
+  -h, --help         show this help
+
+Exit codes: 0 ok, 1 errors in the file, 2 bad invocation.
+`;
+
+export async function compileCommand(args: string[], io: Io): Promise<number> {
+  const { values, positionals } = parseCommandArgs("compile", args, {
+    target: { type: "string" },
+    out: { type: "string", short: "o" },
+    emit: { type: "string" },
+    batch: { type: "string" },
+    "no-warnings": { type: "boolean" },
+  });
+  const target = oneOf("target", values.target, ["ts", "wasm"] as const, "compile") ?? "ts";
+  if (target === "wasm") throw new UsageError("--target wasm is not available yet (use --target ts)", "compile");
+  const emit = oneOf("emit", values.emit, ["ts", "ir"] as const, "compile") ?? "ts";
+  const batch = intOption("batch", values.batch, "compile", 1);
+  if (positionals.length !== 1) {
+    throw new UsageError(positionals.length === 0 ? "no input file (try: dlm compile examples/mlp.dlm -o out/)" : "compile takes one file", "compile");
+  }
+  const file = positionals[0]!;
+  const text = await readSource(file, "compile");
+
+  const fe = frontEnd(text, file);
+  const lowered = fe.diagnostics.some((d) => d.severity === "error") ? undefined : lowerProgram(fe.checked, file, batch === undefined ? {} : { batch });
+  const all = [...fe.diagnostics, ...(lowered?.diagnostics ?? [])];
+  const shown = values["no-warnings"] ? all.filter((d) => d.severity === "error") : all;
+  if (shown.length > 0) {
+    io.err(renderDiagnostics(shown, new Map([[fe.source.name, fe.source]]), { color: io.color }) + "\n\n");
+    io.err(`${summarizeDiagnostics(shown)} in ${file}\n`);
+  }
+  if (!lowered || all.some((d) => d.severity === "error")) return 1;
+  const program = lowered.program;
+  if (program.models.length === 0) {
+    io.err(`dlm compile: ${file} has no train block, so there is no model to compile\n`);
+    return 1;
+  }
+
+  if (emit === "ir") {
+    io.out(printProgram(program));
+    return 0;
+  }
+  let files: Record<string, string>;
+  try {
+    ({ files } = await emitTypeScript(program, { sources: { [file]: text } }));
+  } catch (e) {
+    if (e instanceof EmitError) {
+      io.err(`dlm compile: ${file} uses something the TypeScript target cannot compile yet: ${e.message}\n`);
+      return 1;
+    }
+    throw e;
+  }
+  const outDir = resolve(values.out ?? dirname(file));
+  await mkdir(outDir, { recursive: true });
+  for (const [name, code] of Object.entries(files)) {
+    const path = join(outDir, name);
+    await writeFile(path, code, "utf8");
+    io.err(`wrote ${path} (${program.models.map((m) => m.name).join(", ")} from ${basename(file)})\n`);
+  }
+  return 0;
+}
+
+/** Every step graph of every model, with its updates and host scalars, as `--emit ir` prints them. */
+export function printProgram(program: CompiledProgram): string {
+  const out: string[] = [];
+  for (const m of program.models) {
+    for (const step of ["predict", "evaluate", "train"] as const) {
+      const sg = m[step];
+      if (!sg) continue;
+      out.push(`# ${m.name}.${step} (batch ${m.batch})`);
+      out.push(printGraph(sg.graph).trimEnd());
+      for (const u of sg.updates) out.push(`update ${u.state} := %${u.node}`);
+      for (const h of sg.hostScalars) out.push(`host ${h.name}: ${h.kind}`);
+      out.push("");
+    }
+  }
+  return out.join("\n");
+}
