@@ -25,6 +25,8 @@ export interface MessageContext {
 
 let context: MessageContext | undefined;
 
+const keywords: ReadonlySet<TokenType> = new Set(T.keywordTokens);
+
 export function setMessageContext(ctx: MessageContext | undefined): void {
   context = ctx;
 }
@@ -94,6 +96,7 @@ export function describeToken(token: IToken | undefined): string {
   const t = realToken(token);
   if (t === undefined) return "the end of the file";
   if (t.tokenType === T.StringLit) return `the string ${shorten(t.image)}`;
+  if (keywords.has(t.tokenType)) return `the keyword '${t.image}'`;
   return `'${shorten(t.image)}'`;
 }
 

@@ -1,8 +1,11 @@
 // Recovery: one run reports every independent syntax error once, and the AST keeps what parsed.
 
+import { readdirSync, readFileSync } from "node:fs";
 import { describe, expect, test } from "vitest";
 import type { Binding, ModelDecl, TrainDecl } from "../../grammar/ast.js";
 import { parse } from "../../grammar/index.js";
+import { lex } from "../../grammar/lexer.js";
+import { sourceFile } from "../../grammar/source.js";
 import { firstValue, formatDiagnostics, shapeProblems, spanProblems } from "./helpers.js";
 
 function run(text: string) {
@@ -115,9 +118,32 @@ describe("partial trees", () => {
   test("a message names the bracket and the construct being closed", () => {
     const msg = (t: string) => run(t).diagnostics[0]?.message;
     expect(msg("model A {\n  x = Dense(10\n  y = 2\n}")).toBe("expected ')' to close the call of 'Dense' but found 'y'");
-    expect(msg("model A {\n  x = 1\nmodel B {}")).toBe("expected '}' to close model 'A' (opened at 1:9) but found 'model'");
+    expect(msg("model A {\n  x = 1\nmodel B {}")).toBe("expected '}' to close model 'A' (opened at 1:9) but found the keyword 'model'");
     expect(msg("data D = [1, 2")).toBe("expected ']' to close the list opened at 1:10 but found the end of the file");
     expect(msg("foo\nmodel A {}")).toBe("expected a declaration (model, data, train or generate) but found 'foo'");
     expect(msg("model A { x = 1 § }")).toBe("unexpected character '§'");
+  });
+});
+
+describe("single-token deletions in the examples", () => {
+  test("nearly always give exactly one error", () => {
+    const dir = new URL("../../examples/", import.meta.url);
+    let total = 0;
+    let many = 0;
+    const worst: string[] = [];
+    for (const f of readdirSync(dir).filter((x) => x.endsWith(".dlm"))) {
+      const text = readFileSync(new URL(f, dir), "utf8");
+      for (const t of lex(sourceFile(f, text)).tokens) {
+        const mutated = text.slice(0, t.startOffset) + text.slice(t.startOffset + t.image.length);
+        const n = parse(mutated, f).diagnostics.length;
+        total++;
+        if (n > 1) {
+          many++;
+          if (worst.length < 5) worst.push(`${f}: deleting '${t.image}' at ${t.startOffset} gives ${n} errors`);
+        }
+      }
+    }
+    expect(total).toBeGreaterThan(1000);
+    expect(many / total, worst.join("\n")).toBeLessThan(0.01);
   });
 });
