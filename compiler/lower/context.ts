@@ -11,7 +11,7 @@ import type { Builder } from "../ir/builder.js";
 import type { NodeId } from "../ir/graph.js";
 import type { Dim } from "../check/dims.js";
 import { dimSubst, dimValue, formatDim } from "../check/dims.js";
-import type { Config, ConfigValue, LayerInstance, Op, ParamTensor } from "../check/types.js";
+import type { Config, ConfigValue, Op } from "../check/types.js";
 
 export type Mode = "train" | "eval";
 
@@ -31,8 +31,6 @@ export interface LowerCtx {
   dim(d: Dim | ConfigValue | undefined, what: string): number;
   /** The IR node reading a parameter or buffer tensor (by its full name). */
   param(name: string): NodeId;
-  /** The layer instance a layer op belongs to. */
-  layer(path: string): LayerInstance | undefined;
   /** The i32 scalar step counter random ops draw from (created on first use). */
   step(): NodeId;
   /** The random stream of the call site with this checker op id (the block's seed folded in). */
@@ -97,10 +95,6 @@ export function requireParam(ctx: LowerCtx, op: Op, role: string): NodeId {
 export function inputOf(op: Op, ins: NodeId[], role: string): NodeId | undefined {
   const i = op.inputRoles.indexOf(role);
   return i < 0 ? undefined : ins[i];
-}
-
-export function paramTensorsOf(layer: LayerInstance | undefined): ParamTensor[] {
-  return layer?.params ?? [];
 }
 
 /** Axis normalised against a rank (the checker validated it; negative counts from the end). */

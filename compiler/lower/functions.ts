@@ -59,9 +59,35 @@ const globalPool = (kind: "max" | "mean"): OpRule => (ctx, _op, [x]) => {
   return [ctx.b.reduce(kind, x!, [...Array(rank).keys()].slice(2))];
 };
 
+/**
+ * The [n·f, n] matrix of 1-d linear interpolation with PyTorch's align_corners=False: output i reads
+ * source position max(0, (i + ½)/f − ½), split between its two neighbours (the last one clamped).
+ */
+export function interpolationMatrix(n: number, f: number): number[] {
+  const m = new Array<number>(n * f * n).fill(0);
+  for (let i = 0; i < n * f; i++) {
+    const src = Math.max(0, (i + 0.5) / f - 0.5);
+    const i0 = Math.min(Math.floor(src), n - 1);
+    const i1 = Math.min(i0 + 1, n - 1);
+    const t = src - i0;
+    m[i * n + i0]! += 1 - t;
+    m[i * n + i1]! += t;
+  }
+  return m;
+}
+
+/** Bilinear upsampling of [B, C, H, W] as two matmuls with interpolation matrices: A_h · x · A_wᵀ. */
+function bilinear(ctx: LowerCtx, x: NodeId, f: number): NodeId {
+  const { b } = ctx;
+  const [n, c, h, w] = b.shape(x) as [number, number, number, number];
+  const rows = b.matmul(b.const(interpolationMatrix(h, f), [h * f, h]), b.reshape(x, [n * c, h, w]));
+  const both = b.matmul(rows, b.const(interpolationMatrix(w, f), [w * f, w]), { transB: true });
+  return b.reshape(both, [n, c, h * f, w * f]);
+}
+
 const upsample: OpRule = (ctx, op, [x]) => {
-  if (op.config["mode"] === "bilinear") throw new LowerError("DLM4010", "upsample(mode: bilinear) cannot be lowered yet; use nearest");
   const f = cfgNumber(ctx, op.config, "factor");
+  if (op.config["mode"] === "bilinear") return [bilinear(ctx, x!, f)];
   return [pool2d(ctx, x!, (x4, one) => ctx.b.upsampleNearest2d(x4, one ? [1, f] : [f, f]))];
 };
 

@@ -63,7 +63,6 @@ export function lowerGraph(eg: ElaboratedGraph, mode: Mode, b: Builder, options:
     perExample: options.perExample ?? false,
     dim,
     bufferUpdates: [],
-    layer: (path) => layers.get(path),
     param(name) {
       const known = paramNodes.get(name);
       if (known !== undefined) return known;

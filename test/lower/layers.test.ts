@@ -224,4 +224,33 @@ describe("other layers and functions", () => {
     const want = [...token, ...x.map((v, k) => v + pe(Math.floor(k / 4), k % 4))];
     expectClose(run(g, { x }, { "class_token_0.token": token })["y"]!, want, 1e-12);
   });
+
+  it("bilinear upsample matches torch (align_corners=False)", () => {
+    const g = modelGraph(`model U { input x: f32[B, 1, 2, 2]  output y: f32[B, 1, 4, 4]  y = upsample(x, 2, mode: bilinear) }`, "U", { B: 1 });
+    // torch.nn.functional.interpolate(torch.tensor([[[[1., 2.], [3., 4.]]]]), scale_factor=2, mode="bilinear")
+    const want = [1, 1.25, 1.75, 2, 1.5, 1.75, 2.25, 2.5, 2.5, 2.75, 3.25, 3.5, 3, 3.25, 3.75, 4];
+    expectClose(run(g, { x: [1, 2, 3, 4] })["y"]!, want, 1e-12);
+  });
+
+  it("nearest upsample and pooling on [B, C, L] run the 2-d kernels on a height-1 image", () => {
+    const g = modelGraph(`model U { input x: f32[B, 1, 4]  output y: f32[B, 1, 4]  y = x |> max_pool(2) |> upsample(2) }`, "U", { B: 1 });
+    expect(run(g, { x: [1, 5, 3, 2] })["y"]).toEqual([5, 5, 3, 3]);
+  });
+});
+
+describe("spans and names", () => {
+  it("every computed node points into the .dlm file; layer outputs are named after their paths", () => {
+    const g = modelGraph(`model M {
+      input  x: f32[B, 4]
+      output y: f32[B, 2]
+      hidden = Dense(3)
+      y = x |> hidden |> relu |> Dense(2)
+    }`, "M", { B: 2 });
+    const computed = g.nodes.filter((n) => n.op !== "input");
+    expect(computed.every((n) => n.span !== undefined && n.span.file === "test.dlm")).toBe(true);
+    expect(g.nodes.some((n) => n.name === "hidden" && n.op !== "param")).toBe(true);
+    const y = g.nodes[g.outputs[0]!.node]!;
+    expect(y.name).toBe("dense_0");
+    expect(y.span!.start.line).toBe(5);
+  });
 });
