@@ -50,9 +50,17 @@ const batchNorm: OpRule = (ctx: LowerCtx, op: Op, [x]) => {
     const muC = b.stopGradient(b.reshape(mu, [c]));
     const varC = b.stopGradient(b.reshape(variance, [c]));
     const keep = b.scalar(1 - momentum);
-    const newMean = b.add(b.mul(runMean, keep), b.scale(muC, momentum));
-    const newVar = b.add(b.mul(runVar, keep), b.scale(varC, (momentum * n) / Math.max(n - 1, 1)));
-    ctx.bufferUpdates.push({ state: op.params!["running_mean"]!, node: newMean }, { state: op.params!["running_var"]!, node: newVar });
+    // A layer applied twice in one step updates its running stats twice, in order, as PyTorch does.
+    const update = (role: string, stat: NodeId, factor: number, param: NodeId) => {
+      const state = op.params![role]!;
+      const prev = ctx.bufferUpdates.findIndex((u) => u.state === state);
+      const base = prev < 0 ? param : ctx.bufferUpdates[prev]!.node;
+      const node = b.add(b.mul(base, keep), b.scale(stat, factor));
+      if (prev < 0) ctx.bufferUpdates.push({ state, node });
+      else ctx.bufferUpdates[prev] = { state, node };
+    };
+    update("running_mean", muC, momentum, runMean);
+    update("running_var", varC, (momentum * n) / Math.max(n - 1, 1), runVar);
   } else {
     const mu = perChannel(ctx, runMean, rank);
     const inv = perChannel(ctx, b.unary("rsqrt", b.add(runVar, b.scalar(eps))), rank);

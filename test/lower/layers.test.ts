@@ -65,6 +65,24 @@ describe("BatchNorm", () => {
     expect(Object.keys(out)).toEqual(["y"]);
   });
 
+  it("a BatchNorm applied twice in a step updates its running mean twice, in order", () => {
+    const checked = checkSource(`model Bn2 {
+      input  x: f32[B, 3, 2, 2]
+      output y: f32[B, 3, 2, 2]
+      bn = BatchNorm
+      y = bn(x) + bn(x * 2)
+    }`);
+    const el = elaborate(checked, "Bn2", {}, { B: 2 }).model!;
+    const b = new Builder(emptyGraph());
+    const res = lowerGraph(el, "train", b);
+    expect(res.bufferUpdates.map((u) => u.state)).toEqual(["bn.running_mean", "bn.running_var"]);
+    b.output("m", res.bufferUpdates[0]!.node);
+    const rm = [0.3, -0.2, 0.1];
+    const out = run(b.graph, { x }, { "bn.weight": [1, 1, 1], "bn.bias": [0, 0, 0], "bn.running_mean": rm, "bn.running_var": [1, 1, 1] });
+    const mu = [0, 1, 2].map((c) => channel(c).reduce((p, q) => p + q, 0) / 8);
+    expectClose(out["m"]!, rm.map((r, c) => 0.9 * (0.9 * r + 0.1 * mu[c]!) + 0.1 * 2 * mu[c]!), 1e-12);
+  });
+
   it("a program's train step writes the running stats back as buffer updates", () => {
     const m = programOf(`model M {
       input  image: f32[B, 28, 28]
