@@ -10,7 +10,7 @@ import type { Span } from "../../grammar/source.js";
 import { bindArgs, evalConst } from "./args.js";
 import type { ErrFn, FunctionSpec, OutType, StateArg, TypedInput } from "./catalogue/spec.js";
 import { fmtType, snakeCase } from "./catalogue/spec.js";
-import { dimEquals, formatDim } from "./dims.js";
+import { dimEquals, formatDim, type Dim } from "./dims.js";
 import { describeVal, evalValue, materialize } from "./expr.js";
 import { inlineModel, modelArgSpecs, paramValueOf } from "./model.js";
 import { lookup, reportUnknown, type Resolved } from "./resolve.js";
@@ -78,10 +78,13 @@ export function applyStage(ctx: Ctx, cur: Val, stage: Expr): Val {
 }
 
 function applyRepeat(ctx: Ctx, cur: Val, countExpr: Expr, body: Expr, span: Span): Val {
-  const count = evalConst(ctx, "repeat", "count", "int", undefined, countExpr);
-  if (count === undefined) return unknown;
-  if (typeof count !== "number" || count < 1) {
-    ctx.sink.report("DLM2010", "repeat needs a known count of at least 1", countExpr.span);
+  const raw = evalConst(ctx, "repeat", "count", "int", undefined, countExpr);
+  if (raw === undefined) return unknown;
+  // A symbolic count (a model param without a value yet): one copy is checked, its parameters counted n times.
+  const symbolic = typeof raw === "number" ? undefined : (raw as Dim);
+  const count = typeof raw === "number" ? raw : 1;
+  if (count < 1) {
+    ctx.sink.report("DLM2010", `repeat needs a count of at least 1, got ${count}`, countExpr.span);
     return unknown;
   }
   const callee = body.kind === "Name" ? body : body.kind === "Call" ? body.callee : undefined;
@@ -99,11 +102,12 @@ function applyRepeat(ctx: Ctx, cur: Val, countExpr: Expr, body: Expr, span: Span
   const base = anonymousPath(ctx, callee.name);
   const args = body.kind === "Call" ? body.args : [];
   for (let i = 0; i < count; i++) {
-    const ref = construct(ctx, r, callee.name, args, body.span, `${base}.${i}`);
+    const ref = construct(ctx, r, callee.name, args, body.span, `${base}.${symbolic ? "i" : i}`);
     if (!ref) return unknown;
     cur = applyLayer(ctx, ref, [cur], body.span);
     if (cur.kind === "unknown") return unknown;
   }
+  if (symbolic) ctx.g.scaleCounts(`${base}.i`, symbolic);
   return cur;
 }
 

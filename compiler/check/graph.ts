@@ -3,7 +3,7 @@
 
 import { diagnostic, type DiagnosticCode } from "../../grammar/diagnostics.js";
 import type { Diagnostic, Related, Span } from "../../grammar/source.js";
-import { dimConst, dimProduct, dimSum, type Dim } from "./dims.js";
+import { dimConst, dimMul, dimProduct, dimSum, type Dim } from "./dims.js";
 import type { ParamShape } from "./catalogue/spec.js";
 import type { Config, DType, ElaboratedGraph, LayerInstance, NamedValue, Op, OpOutput, ParamTensor, TensorType } from "./types.js";
 
@@ -83,6 +83,16 @@ export class GraphBuilder {
     if (inSize) rec.inSize = inSize;
     this.layers.set(path, rec);
     return rec;
+  }
+
+  /** Multiplies the counts of the layer at `prefix` and those under it (one checked copy standing for n). */
+  scaleCounts(prefix: string, n: Dim): void {
+    for (const rec of this.layers.values()) {
+      const path = rec.instance.path;
+      if (path !== prefix && !path.startsWith(`${prefix}.`)) continue;
+      rec.instance.count = dimMul(rec.instance.count, n);
+      for (const p of rec.instance.params) p.count = dimMul(p.count, n);
+    }
   }
 
   paramCount(): Dim {

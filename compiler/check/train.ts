@@ -171,7 +171,10 @@ function singleForm(
           : "";
       sink.report("DLM3002", `model input '${s.name.name}' is ${fmtType(declared)} but data field '${s.name.name}' is ${fmtType(f)}${hint}`, decl.target.span);
       ok = false;
-    } else inputs.push(f);
+    } else {
+      inputs.push(f);
+      out.inputFields[s.name.name] = s.name.name;
+    }
   }
   for (const [k, v] of scratch.dims) ctx.dims.set(k, v);
   const outputs = new Map<string, Val>();

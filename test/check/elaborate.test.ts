@@ -3,7 +3,7 @@
 
 import { describe, expect, test } from "vitest";
 import { elaborate, elaborateTrain } from "../../compiler/check/index.js";
-import { concreteShape, formatShape } from "../../compiler/check/dims.js";
+import { concreteShape, formatDim, formatShape } from "../../compiler/check/dims.js";
 import type { ElaboratedGraph } from "../../compiler/check/types.js";
 import { checkExample, checkText } from "./helpers.js";
 
@@ -170,5 +170,20 @@ describe("train blocks", () => {
     const g = checkExample("char-rnn").program.generates[0]!;
     expect(g).toMatchObject({ model: "CharRnn", prompt: "The whale ", steps: 200, temperature: 0.8, topK: 0, ok: true });
     expect(g.vocab).toEqual({ terms: [{ coef: 96, atoms: [] }] });
+  });
+});
+
+describe("repeat with a symbolic count", () => {
+  test("one copy is checked and counted n times; elaboration expands it", () => {
+    const r = checkText(`model Stack(n: int, d: int = 8) {
+  input  x: f32[B, d]
+  output y: f32[B, d]
+  y = x |> repeat n Dense(d)
+}`);
+    expect(r.diagnostics).toEqual([]);
+    expect(formatDim(r.program.models[0]!.paramCount)).toBe("72*n");
+    const { model } = elaborate(r.program, "Stack", { n: 3 }, { B: 2 });
+    expect(model!.layers.map((l) => l.path)).toEqual(["dense_0.0", "dense_0.1", "dense_0.2"]);
+    expect(formatDim(model!.paramCount)).toBe("216");
   });
 });
