@@ -30,7 +30,7 @@ export function reduceValues(ctx: LowerCtx, op: Op, e: NodeId, mask?: NodeId): N
   };
   if (reduce === "none") return perExample();
   if (ctx.perExample) {
-    if (reduce === "sum") return rank === 0 ? e : b.scale(b.sum(masked, rest), b.shape(e)[0]!);
+    if (reduce === "sum") return rank === 0 ? e : b.scale(rank === 1 ? masked : b.sum(masked, rest), b.shape(e)[0]!);
     return perExample();
   }
   if (reduce === "sum") return b.sum(masked);

@@ -127,6 +127,7 @@ export function lowerTrainStep(train: CheckedTrain, specs: readonly ObjectiveSpe
   }
   for (const [name, node] of updated) updates.push({ state: name, node });
   for (const m of train.metrics) {
+    if (outputs.some((o) => o.name === m.name)) continue;
     const node = first.values.get(m.value);
     if (node !== undefined) outputs.push({ name: m.name, node });
   }
