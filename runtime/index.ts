@@ -30,3 +30,5 @@ export { digitCanvases } from "./data/canvases.js";
 export type { MeanStd } from "./data/series.js";
 export { meanStd, onlyLabel, seriesWindows, standardizeFields, standardizeValues } from "./data/series.js";
 export { ALPHABET, CharVocab, END, PAD, START, UNKNOWN, charExamples, charPairExamples, readText } from "./data/text.js";
+export type { PhrasePairOptions } from "./data/phrases.js";
+export { loadPhrasePairs } from "./data/phrases.js";

@@ -1,0 +1,82 @@
+// phrase_pairs on a small dictd dictionary written by the test (dictzip is gzip-compatible): entry
+// parsing, annotation removal, transliteration, filtering, dedupe, seeded sampling and errors.
+
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { gzipSync } from "node:zlib";
+import { afterAll, describe, expect, it } from "vitest";
+import { indexPathFor, loadPhrasePairs } from "../../../runtime/data/phrases.js";
+
+const dir = mkdtempSync(join(tmpdir(), "dlm-dict-"));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+const B64 = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+function b64(n: number): string {
+  let s = "";
+  do {
+    s = B64[n % 64]! + s;
+    n = Math.floor(n / 64);
+  } while (n > 0);
+  return s;
+}
+
+/** Writes name.dict.dz and name.index from [index word, entry text] pairs. */
+function writeDict(name: string, entries: [string, string][]): string {
+  let offset = 0;
+  const chunks: Buffer[] = [];
+  const index: string[] = [];
+  for (const [word, text] of entries) {
+    const bytes = Buffer.from(text, "utf8");
+    index.push(`${word}\t${b64(offset)}\t${b64(bytes.length)}`);
+    chunks.push(bytes);
+    offset += bytes.length;
+  }
+  const dictPath = join(dir, `${name}.dict.dz`);
+  writeFileSync(dictPath, gzipSync(Buffer.concat(chunks)));
+  writeFileSync(indexPathFor(dictPath), index.join("\n") + "\n");
+  return dictPath;
+}
+
+const entries: [string, string][] = [
+  ["00-database-info", "00-database-info\nThis is a test dictionary, with commas.\n\n"],
+  ["allay", "allay /ɐlˈeɪ/ <v>\nlindern <v, trans> [Schmerzen, Enttäuschung usw.], beruhigen\n see: {allaying}\n\n"],
+  ["green house", "green house /ɡɹˈiːn/\nGewächshaus <n>; Treibhaus <n>\n\n"],
+  ["street", "Street /stɹˈiːt/\nStraße <f>\n\n"],
+  ["street", "Street /stɹˈiːt/\nGasse <f>\n\n"],
+  ["cafe", "café /kˈafeɪ/\nCafé <n>\n\n"],
+  ["long", "a very long headword that will not fit /x/\nkurz\n\n"],
+  ["empty", "empty /ˈɛmpti/\n<adj>\n\n"],
+];
+
+describe("loadPhrasePairs", () => {
+  it("parses, cleans, filters and dedupes entries", () => {
+    const path = writeDict("test", entries);
+    const pairs = loadPhrasePairs(path, { seed: 1 });
+    const sorted = [...pairs].sort((a, b) => a[0].localeCompare(b[0]));
+    expect(sorted).toEqual([
+      ["allay", "lindern"],
+      ["green house", "Gewaechshaus"],
+      ["Street", "Strasse"],
+    ]);
+  });
+
+  it("samples `limit` pairs reproducibly for a seed", () => {
+    const many: [string, string][] = Array.from({ length: 50 }, (_, i) => [`word${i}`, `word${i} /w/\nWort${i}\n\n`]);
+    const path = writeDict("many", many);
+    const a = loadPhrasePairs(path, { limit: 10, seed: 3 });
+    expect(a.length).toBe(10);
+    expect(loadPhrasePairs(path, { limit: 10, seed: 3 })).toEqual(a);
+    expect(loadPhrasePairs(path, { limit: 10, seed: 4 })).not.toEqual(a);
+    for (const [en, de] of a) expect(de).toBe(`Wort${en.slice(4)}`);
+  });
+
+  it("names missing files and broken indexes", () => {
+    expect(() => loadPhrasePairs(join(dir, "none.dict.dz"))).toThrow(/none\.dict\.dz: not found; install it with: apt-get install dict-freedict-eng-deu/);
+    const path = writeDict("broken", [["a", "a /a/\nb\n\n"]]);
+    writeFileSync(indexPathFor(path), "a\tZZZZ\tB\n");
+    expect(() => loadPhrasePairs(path)).toThrow(/broken\.index: 1: entry "a" points outside the dictionary/);
+    writeFileSync(indexPathFor(path), "just one field\n");
+    expect(() => loadPhrasePairs(path)).toThrow(/broken\.index: 1: expected word, offset and length/);
+  });
+});
