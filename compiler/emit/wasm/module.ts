@@ -42,7 +42,11 @@ export class WasmValidationError extends Error {
   readonly validatorText: string;
   readonly wat: string;
   constructor(validatorText: string, wat: string) {
-    super(`wasm: the module does not validate:\n${validatorText.trim()}\n--- module (excerpt) ---\n${excerpt(wat)}`);
+    const text = validatorText.trim() || "(binaryen printed the validator's message to the console: see above)";
+    const fn = /error in function ([^\]\s]+)/.exec(validatorText)?.[1];
+    const at = fn ? wat.indexOf(`(func $${fn} `) : -1;
+    const where = at >= 0 ? `function ${fn}` : "module";
+    super(`wasm: the module does not validate:\n${text}\n--- ${where} (excerpt) ---\n${excerpt(at >= 0 ? wat.slice(at) : wat)}`);
     this.name = "WasmValidationError";
     this.validatorText = validatorText;
     this.wat = wat;
@@ -150,7 +154,9 @@ export class WasmModule {
   }
 }
 
-// binaryen.js prints validation errors through process.stderr: collect them for the error message.
+// binaryen.js prints validation errors with the `console.error` it found at load time; in plain Node
+// that writes to process.stderr, which is collected here for the error message. (Under a test runner
+// that replaces the console first, the text goes to the runner's console instead.)
 function captureStderr<T>(run: () => T): { ok: T; text: string } {
   const chunks: string[] = [];
   const write = process.stderr.write;
