@@ -49,7 +49,7 @@ export function evalBinding(ctx: Ctx, b: Binding, state: BodyState): void {
         state.outputs.get(name)!.value = unknown;
       }
       if (!declare(ctx, name, b.target.name.span)) return;
-      const info: BindingInfo = { name, span: b.target.name.span, used: false, isOutput: false };
+      const info: BindingInfo = { name, span: b.target.name.span, used: false, isOutput: state.outputs.has(name) };
       state.bindings.push(info);
       if (layer) ctx.scope.set(name, { kind: "layer", layer, binding: info });
       else ctx.scope.set(name, { kind: "value", val: unknown, binding: info });

@@ -239,7 +239,8 @@ function stepForm(ctx: Ctx, decl: TrainDecl, out: CheckedTrain, fields: Map<stri
       const own = trainable(ctx, `${e.layer.path}.`);
       over.push(id.name);
       params.push(...own);
-      if (reached && own.length > 0 && !own.some((p) => reached.has(p)))
+      if (own.length === 0) sink.report("DLM3004", `'${id.name}' has no parameters here: it is never applied`, id.span);
+      else if (reached && !own.some((p) => reached.has(p)))
         sink.report("DLM3004", `this loss does not depend on the parameters of '${id.name}'${reached.size > 0 ? " (stop_grad cuts it off, or it is not used)" : ""}`, id.span);
     }
     if (loss !== undefined && opt && over.length === s.over.length) out.objectives.push({ loss, over, params, optimizer: opt, span: s.span });
@@ -292,7 +293,7 @@ function scalarValue(ctx: Ctx, v0: Val, span: Span, what: string): ValueId | und
   if (v.kind === "unknown") return undefined;
   if (v.kind !== "tensor" || v.shape.length !== 0 || v.dtype !== "f32") {
     const got = v.kind === "tensor" ? fmtType(v) : "a tuple";
-    const hint = v.kind === "tensor" && v.shape.length === 1 ? " (reduce: none gives one value per example; use mean or sum)" : "";
+    const hint = v.kind === "tensor" && v.shape.length === 1 && v.dtype === "f32" ? " (reduce: none gives one value per example; use mean or sum)" : "";
     ctx.sink.report("DLM3003", `the ${what} must be a scalar f32[], but it is ${got}${hint}`, span);
     return undefined;
   }

@@ -13,7 +13,53 @@ const examples = readdirSync(examplesDir)
   .filter((f) => f.endsWith(".dlm"))
   .map((f) => readFileSync(join(examplesDir, f), "utf8"));
 
+const valid = [
+  `model M { input x: f32[B, 4] output y: f32[B, 4] y = x |> repeat 2 relu }`,
+  `model M { input x: f32[B, 4] output y: f32[B, 4] fc = Dense(4) y = x |> repeat 2 fc }`,
+  `model M { input x: f32[B, 4] output y: f32[B, 4] y = x |> concat(x, axis: 1) |> Dense(4) }`,
+];
+
+const snippets = [
+  `model M(d: int = d) { input x: f32[B, d] output y: f32[B, d] y = x }`,
+  `model M(d: float = 1.5) { input x: f32[B, d] output y: f32[B, 2] y = x |> Dense(d) }`,
+  `model M(d: tensor) { input x: f32[B] output y: f32[B] y = x }`,
+  `model M { input x: u8[B] output y: f32[B] y = x }`,
+  `model M { input x: f32[B, 4] output y: f32[B, 4] y = x |> repeat 0 Dense(4) }`,
+  `model M { input x: f32[B, 4] output y: f32[B, 4] (a, b) = x y = a }`,
+  `model M { input x: f32[B, 4] output y: f32[B, 4] y = x |> M }`,
+  `model M { input x: f32[B, 4] output y: f32[B, 4] y = (x, x) |> Dense(4) }`,
+  `model M { input x: f32[B, 4] output y: f32[B, 4] y = x |> 3 }`,
+  `model M { input x: f32[B, 4] output y: f32[B, 4] y = Dense(4) }`,
+  `model M { input x: f32[B, 4] output y f32[B, 4] y = x }`,
+  `model N { input a: f32[B, 4] input b: f32[B, 4] output y: f32[B, 4] y = a + b }
+   model M { input x: f32[B, 4] output y: f32[B, 4] n = N y = n(x, x) + (x |> n(x)) + (x |> N) }`,
+  `data D = mnist() |> map(image) |> map(3) |> map(x: 3, x: image)`,
+  `data D = 3`,
+  `data D = mnist |> split`,
+  `data D = mnist() data E = D`,
+  `model M { input image: f32[B, 28, 28] output y: f32[B, 10] y = image |> flatten |> Dense(10) }
+   data D = mnist()
+   train M(vocab: "x", 3) on D { loss 3 optimizer sgd metrics 1, m: label, accuracy() validate every: 0, foo, early_stop schedule step clip -1 batch 0 seed 1.5 }`,
+  `train X on Y { step { minimize 1 over a with b } step { } }`,
+  `model G { input z: f32[B, 2] output o: f32[B, 2] o = z |> Dense(2) }
+   data D = mnist()
+   train T on D { g = G h = 3 fc = Dense(2) step { x = g(normal([B, 2, T])) minimize mean(x) over g, fc, h, q with adam } }`,
+  `generate X(3) { prompt 3 steps -1 top_k 1.5 temperature 0 steps 2 }`,
+  `model M { input t: i32[B, T] output l: f32[B, T, 5] l = t |> Embedding(5, 4) |> Dense(5) } generate M(v: 1) { }`,
+];
+
 describe("robustness", () => {
+  test.each(snippets)("odd program %#: reports, never throws", (text) => {
+    const p = parse(text, "odd.dlm");
+    const r = check(p.ast);
+    expect(p.diagnostics.length + r.diagnostics.length).toBeGreaterThan(0);
+  });
+
+  test.each(valid)("unusual but valid %#", (text) => {
+    const p = parse(text, "ok.dlm");
+    expect([...p.diagnostics, ...check(p.ast).diagnostics]).toEqual([]);
+  });
+
   test("every prefix and every one-character deletion of the examples checks without throwing", () => {
     for (const text of examples) {
       for (let cut = 0; cut < text.length; cut += 7) {
