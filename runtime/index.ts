@@ -11,7 +11,7 @@ export { ARENA_ALIGN, alignUp, carve, createArena, dtypeBytes, viewF32, viewF64,
 export type { InputDtype } from "./tensor-io.js";
 export { InputError, checkInput, copyInput } from "./tensor-io.js";
 export type { Checkpoint, Dtype, Tensor, TensorData, TensorSpec } from "./safetensors.js";
-export { CheckpointError, parseSafetensors, serializeSafetensors } from "./safetensors.js";
+export { CheckpointError, bfloat16ToNumber, halfToNumber, parseSafetensors, serializeSafetensors, tensorToFloat32 } from "./safetensors.js";
 export type { SaveOptions } from "./checkpoint.js";
 export { loadCheckpoint, loadCheckpointSync, saveCheckpoint, saveCheckpointSync } from "./checkpoint.js";
 export type { EpochSummary, ProgressMode, ProgressOptions, ProgressStream } from "./progress.js";

@@ -226,3 +226,39 @@ function checkExpected(tensors: Record<string, Tensor>, expected: Readonly<Recor
     }
   }
 }
+
+const f16Scratch = new DataView(new ArrayBuffer(4));
+
+/** IEEE half-precision bits → number (subnormals, infinities and NaN included). */
+export function halfToNumber(bits: number): number {
+  const sign = bits & 0x8000 ? -1 : 1;
+  const exp = (bits >> 10) & 0x1f;
+  const frac = bits & 0x3ff;
+  if (exp === 0) return sign * frac * 2 ** -24;
+  if (exp === 31) return frac === 0 ? sign * Infinity : NaN;
+  return sign * (1 + frac / 1024) * 2 ** (exp - 15);
+}
+
+/** bfloat16 bits → number (the upper half of a float32). */
+export function bfloat16ToNumber(bits: number): number {
+  f16Scratch.setUint32(0, (bits & 0xffff) << 16);
+  return f16Scratch.getFloat32(0);
+}
+
+/**
+ * A tensor's values as float32 whatever its dtype (e.g. to load weights saved as F16, BF16 or F64 by
+ * another tool). Integers convert exactly up to 2²⁴; 64-bit integers via Number.
+ */
+export function tensorToFloat32(t: Tensor): Float32Array {
+  const out = new Float32Array(t.data.length);
+  if (t.dtype === "F16" || t.dtype === "BF16") {
+    const conv = t.dtype === "F16" ? halfToNumber : bfloat16ToNumber;
+    const bits = t.data as Uint16Array;
+    for (let i = 0; i < bits.length; i++) out[i] = conv(bits[i]!);
+  } else if (t.data instanceof BigInt64Array || t.data instanceof BigUint64Array) {
+    for (let i = 0; i < t.data.length; i++) out[i] = Number(t.data[i]!);
+  } else {
+    out.set(t.data);
+  }
+  return out;
+}

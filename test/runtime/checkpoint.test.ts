@@ -6,7 +6,7 @@ import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { loadCheckpoint, loadCheckpointSync, saveCheckpoint, saveCheckpointSync } from "../../runtime/checkpoint.js";
 import type { Tensor } from "../../runtime/safetensors.js";
-import { CheckpointError, parseSafetensors, serializeSafetensors } from "../../runtime/safetensors.js";
+import { CheckpointError, parseSafetensors, serializeSafetensors, tensorToFloat32 } from "../../runtime/safetensors.js";
 
 const dir = mkdtempSync(join(tmpdir(), "dlm-ckpt-"));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -165,5 +165,26 @@ describe("checkpoint files", () => {
 
   it("reports an unwritable destination", async () => {
     await expect(saveCheckpoint(join(dir, "no", "such", "dir", "c.safetensors"), tensors)).rejects.toThrow(/cannot save checkpoint .*ENOENT/);
+  });
+});
+
+describe("tensorToFloat32", () => {
+  it("decodes half and bfloat16 bit patterns and widens other dtypes", () => {
+    const half = Uint16Array.from([0x3c00, 0xc000, 0x7bff, 0x0001, 0x3555, 0x7c00, 0xfc00, 0x0000, 0x8000]);
+    const got = tensorToFloat32({ dtype: "F16", shape: [9], data: half });
+    expect(Array.from(got.subarray(0, 5))).toEqual([1, -2, 65504, Math.fround(2 ** -24), Math.fround(0.333251953125)]);
+    expect([got[5], got[6], got[7]]).toEqual([Infinity, -Infinity, 0]);
+    expect(Object.is(got[8], -0)).toBe(true);
+    expect(tensorToFloat32({ dtype: "F16", shape: [1], data: Uint16Array.of(0x7e00) })[0]).toBeNaN();
+    // bfloat16 is the top half of a float32: compare with a Float32Array's own bytes
+    const f = Float32Array.from([1, -3.5, 1e30]);
+    const top = Uint16Array.from(new Uint32Array(f.buffer), (u) => u >>> 16);
+    const truncated = new Float32Array(Uint32Array.from(top, (h) => (h << 16) >>> 0).buffer);
+    const bf = tensorToFloat32({ dtype: "BF16", shape: [3], data: top });
+    expect(Array.from(bf)).toEqual(Array.from(truncated));
+    expect([bf[0], bf[1]]).toEqual([1, -3.5]);
+    expect(Math.abs(bf[2]! / 1e30 - 1)).toBeLessThan(2 ** -7);
+    expect(Array.from(tensorToFloat32({ dtype: "I64", shape: [2], data: BigInt64Array.of(-5n, 7n) }))).toEqual([-5, 7]);
+    expect(Array.from(tensorToFloat32({ dtype: "F64", shape: [1], data: Float64Array.of(0.1) }))).toEqual([Math.fround(0.1)]);
   });
 });
