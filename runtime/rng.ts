@@ -131,6 +131,21 @@ export class Rng {
   getState(): Int32Array {
     return Int32Array.from(this.gen.getState());
   }
+
+  /** Key and position as 6 int32 words (an I32 checkpoint tensor); `Rng.deserialize` restores it. */
+  serialize(): Int32Array {
+    const out = new Int32Array(6);
+    out[0] = Number(BigInt.asIntN(32, this.key >> 32n));
+    out[1] = Number(BigInt.asIntN(32, this.key));
+    out.set(this.gen.getState(), 2);
+    return out;
+  }
+
+  static deserialize(words: ArrayLike<number>): Rng {
+    if (words.length !== 6) throw new RangeError(`Rng.deserialize: expected 6 words, got ${words.length}`);
+    const key = (BigInt.asUintN(32, BigInt(words[0]!)) << 32n) | BigInt.asUintN(32, BigInt(words[1]!));
+    return new Rng(key, [words[2]!, words[3]!, words[4]!, words[5]!]);
+  }
 }
 
 /** A generator for a user seed (any safe integer, negative allowed). */

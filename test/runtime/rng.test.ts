@@ -142,4 +142,16 @@ describe("state", () => {
     const resumed = new Rng(r.key, r.getState());
     expect(draws(resumed, 50)).toEqual(draws(r, 50));
   });
+
+  it("serialize / deserialize keeps the key (forks) and the position", () => {
+    const r = createRng(-123456789).fork("dropout");
+    draws(r, 11);
+    const words = r.serialize();
+    expect(words).toBeInstanceOf(Int32Array);
+    const back = Rng.deserialize(Array.from(words));
+    expect(back.key).toBe(r.key);
+    expect(draws(back.fork("x"), 5)).toEqual(draws(r.fork("x"), 5));
+    expect(draws(back, 20)).toEqual(draws(r, 20));
+    expect(() => Rng.deserialize([1, 2, 3])).toThrow(/expected 6 words/);
+  });
 });
