@@ -198,7 +198,9 @@ export function fitMethod(a: ApiContext, metricNames: string[]): string[] {
   const f = fieldBuffers(a, where, "batcher");
   body.push(...f.lines);
   body.push(`const batch: ${a.types.batch} = { ${model.fields.map((t) => `${propertyKey(t.name)}: ${f.names.get(t.name)}`).join(", ")} };`);
-  body.push(`this.totalSteps = this.stepCount + epochs * batcher.batchesPerEpoch;`);
+  const kind = spec.schedule.kind;
+  // Only the schedules that read them get these fields (unused private fields fail noUnusedLocals).
+  if (kind === "cosine") body.push(`this.totalSteps = this.stepCount + epochs * batcher.batchesPerEpoch;`);
   const every = spec.validate?.every ?? 1;
   const early = spec.validate?.earlyStop;
   const monitor = (early?.monitor ?? "loss").replace(/^(val_|validation\.)/, "");
@@ -208,7 +210,8 @@ export function fitMethod(a: ApiContext, metricNames: string[]): string[] {
   body.push(`let best = ${higher ? "-Infinity" : "Infinity"};`, `let bestEpoch = 0;`, `let waited = 0;`, `let stoppedEarly = false;`);
   body.push(`let bestState: Float32Array[] | null = null;`);
   const loop: string[] = [];
-  loop.push(`this.epoch = epoch - 1;`, `batcher.startEpoch();`);
+  if (kind === "step") loop.push(`this.epoch = epoch - 1;`);
+  loop.push(`batcher.startEpoch();`);
   loop.push(`let steps = 0;`, `let ${metricNames.map((_, i) => `sum${i} = 0`).join(", ")};`);
   const inner: string[] = [`const r = this.trainStep(batch);`];
   inner.push(`if (!Number.isFinite(r.loss)) throw new Error(\`${where}: the loss became \${r.loss} at epoch \${epoch}, step \${this.stepCount}; try a lower learning rate or check the data for NaN/Inf\`);`);

@@ -190,11 +190,11 @@ export function emitModel(model: ModelProgram, mod: ModuleContext, topNames: Nam
   const properties: OptionalKind<PropertyDeclarationStructure>[] = [
     { name: "batch", isStatic: true, isReadonly: true, initializer: String(model.batch), docs: ["Examples per step (fixed when the model was compiled)."] },
     { name: "arenaBytes", isStatic: true, isReadonly: true, initializer: String(plan.arenaBytes), docs: ["Bytes of the one buffer holding state, intermediates and scratch."] },
-    { name: "arena", scope: Scope.Private, isReadonly: true, type: "ArrayBuffer" },
     { name: "stepCount", scope: Scope.Private, initializer: "0" },
-    { name: "epoch", scope: Scope.Private, initializer: "0" },
-    { name: "totalSteps", scope: Scope.Private, initializer: "0" },
   ];
+  const schedule = model.train ? model.training?.schedule.kind : undefined;
+  if (schedule === "step") properties.push({ name: "epoch", scope: Scope.Private, initializer: "0", docs: ["0-based epoch of the running fit (the step schedule reads it)."] });
+  if (schedule === "cosine") properties.push({ name: "totalSteps", scope: Scope.Private, initializer: "0", docs: ["Optimizer steps of the running fit (the cosine schedule reads it)."] });
   if (model.train) {
     properties.push({ name: "trainResult", scope: Scope.Private, isReadonly: true, type: types.metrics,
       initializer: `{ ${metricNames.map((m) => `${propertyKey(m)}: 0`).join(", ")} }` });
@@ -204,7 +204,6 @@ export function emitModel(model: ModelProgram, mod: ModuleContext, topNames: Nam
   }
   const ctor = [
     `const arena = new ArrayBuffer(${plan.arenaBytes});`,
-    `this.arena = arena;`,
     ...cls.fields.map((f) => `this.${f.name} = ${f.init};`),
     ...fills,
   ];
