@@ -5,17 +5,18 @@ model Mlp {
   input  image: f32[B, 28, 28]
   output logits: f32[B, 10]
 
-  hidden = Dense(256)
-  logits = image |> flatten |> hidden |> relu |> dropout(0.2) |> Dense(10)
+  hidden = Dense(512)
+  logits = image |> flatten |> hidden |> relu |> dropout(0.3) |> Dense(10)
 }
 
 data Digits = mnist() |> split(train: 0.8, test: 0.2, seed: 7)
 
 train Mlp on Digits {
   loss      cross_entropy(logits, label)
-  optimizer adam(lr: 1e-3)
+  optimizer adamw(lr: 2e-3, weight_decay: 0.05)
+  schedule  cosine(warmup: 100)
   batch     64
-  epochs    10
+  epochs    15
   metrics   accuracy(logits, label)
   seed      42
 }

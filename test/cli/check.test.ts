@@ -13,7 +13,7 @@ describe("dlm check", () => {
     expect(r.stderr).toBe("");
     expect(r.code).toBe(0);
     for (const f of examples) expect(r.stdout).toContain(f);
-    expect(r.stdout).toMatch(/model Mlp {2}203,530 parameters/);
+    expect(r.stdout).toMatch(/model Mlp {2}407,050 parameters/);
     expect(r.stdout).toMatch(/input +image +f32\[B, 28, 28\]/);
     expect(r.stdout).toMatch(/output logits +f32\[B, 10\]/);
   });
@@ -58,7 +58,7 @@ describe("dlm check", () => {
       files: { file: string; ok: boolean; diagnostics: { line: number; column: number; code: string; severity: string }[]; models: { name: string; parameterCount: number }[] }[];
     };
     expect(data.files.map((f) => f.ok)).toEqual([true, false]);
-    expect(data.files[0]!.models[0]).toMatchObject({ name: "Mlp", parameterCount: 203530 });
+    expect(data.files[0]!.models[0]).toMatchObject({ name: "Mlp", parameterCount: 407050 });
     const diags = data.files[1]!.diagnostics;
     expect(diags.length).toBeGreaterThanOrEqual(2);
     for (const d of diags) {
