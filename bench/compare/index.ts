@@ -6,6 +6,7 @@
 // dlm's own models come in through `contenders` (ContenderSource: make(workload) → Contender), so the
 // harness does not depend on the compiler; until they are wired the report says "dlm: not wired yet".
 
+import { availableParallelism, loadavg } from "node:os";
 import { parseArgs } from "node:util";
 import type { ContenderSource, Result, WorkloadName } from "./protocol.js";
 import { DEFAULT_WARMUP, DEFAULT_WINDOW_SECONDS, DEFAULT_WINDOWS, LONG_WINDOW_SECONDS, WORKLOADS, reasonOf } from "./protocol.js";
@@ -99,6 +100,11 @@ export function parseCompareArgs(argv: readonly string[]): CompareOptions {
   };
 }
 
+export function machineLine(loadAtStart: number, loadAtEnd: number, cores = availableParallelism()): string {
+  const busy = Math.max(loadAtStart, loadAtEnd) > cores;
+  return `machine: ${cores} cores, load average ${loadAtStart.toFixed(1)} at start, ${loadAtEnd.toFixed(1)} at end${busy ? " (busier than its cores: only same-run ratios mean anything, and those loosely)" : ""}`;
+}
+
 /** Runs every contender on every workload and returns the report (table + ratios, or JSON). */
 export async function benchCompare(options: CompareOptions = {}): Promise<string> {
   const long = options.long ?? false;
@@ -117,6 +123,8 @@ export async function benchCompare(options: CompareOptions = {}): Promise<string
 
   const results: Result[] = [];
   const info: string[] = [];
+  // The machine is shared: a load above the core count slows every contender, unevenly over time.
+  const loadAtStart = loadavg()[0]!;
   for (const workload of workloads) {
     for (const source of sources) {
       let made;
@@ -156,6 +164,7 @@ export async function benchCompare(options: CompareOptions = {}): Promise<string
     }
   }
   if (external.includes("onnx")) info.push(await onnxStatus());
+  info.push(machineLine(loadAtStart, loadavg()[0]!));
 
   if (options.json) return JSON.stringify({ windowSeconds, windows, warmup, long, results, info }, null, 2);
   return renderReport({ windowSeconds, windows, warmup, long }, results, info);

@@ -3,7 +3,7 @@
 // long; no figure is asserted, only what the harness makes of each outcome.
 
 import { describe, expect, it } from "vitest";
-import { benchCompare, parseCompareArgs } from "../../bench/compare/index.js";
+import { benchCompare, machineLine, parseCompareArgs } from "../../bench/compare/index.js";
 import type { Contender, ContenderSource } from "../../bench/compare/protocol.js";
 import { WORKLOADS } from "../../bench/compare/protocol.js";
 import { parseTorchOutput } from "../../bench/compare/pytorch.js";
@@ -104,5 +104,12 @@ describe("benchCompare", () => {
       results: { contender: string }[];
     };
     expect(json.results.map((r) => r.contender)).toEqual(["other", "other"]);
+  });
+});
+
+describe("machineLine", () => {
+  it("warns when the load exceeds the cores", () => {
+    expect(machineLine(1.2, 0.8, 2)).toBe("machine: 2 cores, load average 1.2 at start, 0.8 at end");
+    expect(machineLine(1.2, 13.7, 2)).toMatch(/busier than its cores/);
   });
 });
