@@ -134,7 +134,7 @@ export async function benchMatmul(): Promise<string> {
     return r;
   };
   const rows: string[] = [];
-  const row = (n: number, label: string, m: { rate: number; ratio: number }): void => {
+  const row = (n: number | string, label: string, m: { rate: number; ratio: number }): void => {
     rows.push(`| ${n} | ${label} | ${m.rate.toFixed(1)} | ${(100 * m.ratio).toFixed(0)}% |`);
   };
   const { packA, packB, base } = layout;
@@ -147,6 +147,19 @@ export async function benchMatmul(): Promise<string> {
     const flops = (2 * n * n * n) / 1e9;
     row(n, "wasm", paired(() => ex.matmul(a, b, c, n, n, n, 0, 0, 0, packA, packB), flops, peak));
     row(n, "wasm transB", paired(() => ex.matmul(a, b, c, n, n, n, 0, 1, 0, packA, packB), flops, peak));
+  }
+  // the products of training an MLP 784-256-… at batch 64: forward, input gradient, weight gradient
+  for (const [M, N, K, tA, tB, label] of [
+    [64, 256, 784, 0, 0, "64×256×784 (x·W)"],
+    [64, 784, 256, 0, 1, "64×784×256 transB (dy·Wᵀ)"],
+    [784, 256, 64, 1, 0, "784×256×64 transA (xᵀ·dy)"],
+  ] as const) {
+    const a = base;
+    const b = a + M * K * 4;
+    const c = b + K * N * 4;
+    fillRandom(new Float32Array(layout.memory, a, M * K), 3);
+    fillRandom(new Float32Array(layout.memory, b, K * N), 4);
+    row(label, "wasm", paired(() => ex.matmul(a, b, c, M, N, K, tA, tB, 0, packA, packB), (2 * M * N * K) / 1e9, peak));
   }
   for (const n of [64, 256]) {
     const a = new Float32Array(n * n);
@@ -161,7 +174,7 @@ export async function benchMatmul(): Promise<string> {
   return [
     `matmul, f32, one core (GFLOP per CPU second; "of peak" = median ratio to the peak loop run between windows)`,
     `peak f32x4 mul+add: ${median(peakRates).toFixed(1)} GFLOP/s median with ${chains} chains (probe: ${peakParts.join(", ")})`,
-    "| n | case | GFLOP/s | of peak |",
+    "| n (or M×N×K) | case | GFLOP/s | of peak |",
     "|---|---|---|---|",
     ...rows,
   ].join("\n");
