@@ -11,6 +11,7 @@ import { frontEnd } from "../frontend.js";
 import { renderDiagnostics, summarizeDiagnostics } from "../diagnostics/render.js";
 import { lowerProgram } from "../lower/index.js";
 import { printGraph } from "../ir/print.js";
+import { optimizeProgram, passNames } from "../pipeline.js";
 import { EmitError, emitTypeScript } from "../emit/ts/index.js";
 import type { CompiledProgram } from "../program/types.js";
 import type { Io } from "./io.js";
@@ -28,6 +29,8 @@ Options:
   -o, --out DIR      write DIR/<file>.ts (default: the directory of FILE)
   --emit ts|ir       ts writes the module (default); ir prints every step graph's IR
   --batch N          compile for batch size N instead of the train block's batch
+  --dump-after PASS  print every step graph after that optimizing pass (${passNames.join(", ")})
+  --no-optimize      emit the step graphs as lowered, without the optimizing passes
   --no-warnings      do not print warnings
   -h, --help         show this help
 
@@ -40,8 +43,11 @@ export async function compileCommand(args: string[], io: Io): Promise<number> {
     out: { type: "string", short: "o" },
     emit: { type: "string" },
     batch: { type: "string" },
+    "dump-after": { type: "string" },
+    "no-optimize": { type: "boolean" },
     "no-warnings": { type: "boolean" },
   });
+  const dumpAfter = oneOf("dump-after", values["dump-after"], passNames, "compile");
   const target = oneOf("target", values.target, ["ts", "wasm"] as const, "compile") ?? "ts";
   if (target === "wasm") throw new UsageError("--target wasm is not available yet (use --target ts)", "compile");
   const emit = oneOf("emit", values.emit, ["ts", "ir"] as const, "compile") ?? "ts";
@@ -61,12 +67,17 @@ export async function compileCommand(args: string[], io: Io): Promise<number> {
     io.err(`${summarizeDiagnostics(shown)} in ${file}\n`);
   }
   if (!lowered || all.some((d) => d.severity === "error")) return 1;
-  const program = lowered.program;
-  if (program.models.length === 0) {
+  if (lowered.program.models.length === 0) {
     io.err(`dlm compile: ${file} has no train block, so there is no model to compile\n`);
     return 1;
   }
 
+  let program = lowered.program;
+  if (!values["no-optimize"]) {
+    const optimized = optimizeProgram(program, dumpAfter === undefined ? {} : { dumpAfter });
+    program = optimized.program;
+    for (const d of optimized.dumps) io.out(`# ${d.model}.${d.step} after ${d.pass}\n${d.text.trimEnd()}\n\n`);
+  }
   if (emit === "ir") {
     io.out(printProgram(program));
     return 0;

@@ -49,6 +49,17 @@ describe("dlm compile", () => {
     expect(r.stdout).toMatch(/update hidden\.weight := %\d+/);
   });
 
+  it("--dump-after prints the graphs after a pass; --no-optimize skips the passes", async () => {
+    const r = await compile(join(REPO, "examples/mlp.dlm"), "--dump-after", "cse", "-o", dir);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/# Mlp\.train after cse/);
+    const optimized = await readFile(join(dir, "mlp.ts"), "utf8");
+    expect((await compile(join(REPO, "examples/mlp.dlm"), "--no-optimize", "-o", dir)).code).toBe(0);
+    const plain = await readFile(join(dir, "mlp.ts"), "utf8");
+    expect(plain.length).toBeGreaterThan(optimized.length);
+    expect((await compile(join(REPO, "examples/mlp.dlm"), "--dump-after", "nope")).code).toBe(2);
+  });
+
   it("--batch changes the compiled batch size", async () => {
     const r = await compile(join(REPO, "examples/mlp.dlm"), "--batch", "16", "-o", dir);
     expect(r.code).toBe(0);

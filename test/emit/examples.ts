@@ -5,11 +5,13 @@ import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { frontEnd } from "../../compiler/frontend.js";
 import { lowerProgram } from "../../compiler/lower/index.js";
+import { optimizeProgram } from "../../compiler/pipeline.js";
 import type { CompiledProgram } from "../../compiler/program/types.js";
 
 export const REPO = fileURLToPath(new URL("../../", import.meta.url));
 
-export function lowerExample(name: string, batch?: number): { program: CompiledProgram; text: string; file: string } {
+/** Lowered and (unless `optimize` is false) run through the optimizing passes, as `dlm compile` does. */
+export function lowerExample(name: string, batch?: number, optimize = true): { program: CompiledProgram; text: string; file: string } {
   const file = `examples/${name}.dlm`;
   const text = readFileSync(new URL(`../../${file}`, import.meta.url), "utf8");
   const fe = frontEnd(text, file);
@@ -17,5 +19,5 @@ export function lowerExample(name: string, batch?: number): { program: CompiledP
   if (errors.length > 0) throw new Error(`${file}: ${errors.map((d) => d.message).join("; ")}`);
   const low = lowerProgram(fe.checked, file, batch === undefined ? {} : { batch });
   if (low.diagnostics.some((d) => d.severity === "error")) throw new Error(`${file}: ${low.diagnostics.map((d) => d.message).join("; ")}`);
-  return { program: low.program, text, file };
+  return { program: optimize ? optimizeProgram(low.program, { verify: true }).program : low.program, text, file };
 }
