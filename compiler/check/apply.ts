@@ -17,6 +17,17 @@ import { lookup, reportUnknown, type Resolved } from "./resolve.js";
 import type { Config, ConfigValue, OpOutput, TensorType } from "./types.js";
 import { tensorVal, unknown, type Ctx, type LayerRef, type ParamValue, type Val } from "./values.js";
 
+/** A typed input whose message phrase is only built when a rule reports an error. */
+function lazyInput(v: Val & { kind: "tensor" }, role?: string): TypedInput {
+  return {
+    dtype: v.dtype,
+    shape: v.shape,
+    get desc() {
+      return describeVal(v, role);
+    },
+  };
+}
+
 /** Direct call `f(x)`, `fc(x)`, `g(z)`. */
 export function callValue(ctx: Ctx, call: Call): Val {
   const name = call.callee.name;
@@ -211,7 +222,7 @@ export function applyLayer(ctx: Ctx, ref: LayerRef, inputs: Val[], span: Span): 
     return unknown;
   }
   const err: ErrFn = (code, message, arg) => ctx.sink.report(code, message, (arg && ref.argSpans[arg]) || span);
-  const input: TypedInput = { dtype: x.dtype, shape: x.shape, desc: describeVal(x) };
+  const input: TypedInput = lazyInput(x);
   const res = ref.spec.apply(ref.cfg, input, ref.tensors, err);
   if (!res) return unknown;
   const prev = ctx.g.layers.get(ref.path);
@@ -220,13 +231,13 @@ export function applyLayer(ctx: Ctx, ref: LayerRef, inputs: Val[], span: Span): 
       const at = `${prev.firstSpan.start.line}:${prev.firstSpan.start.column}`;
       ctx.sink.report(
         "DLM2006",
-        `${ref.label} was first applied to ${prev.firstInput} (at ${at}) and here to ${fmtType(x)}: input sizes differ (${formatDim(prev.inSize)} vs ${formatDim(res.inSize)})`,
+        `${ref.label} was first applied to ${fmtType(prev.firstInput)} (at ${at}) and here to ${fmtType(x)}: input sizes differ (${formatDim(prev.inSize)} vs ${formatDim(res.inSize)})`,
         span,
       );
       return unknown;
     }
   } else {
-    ctx.g.addLayer(ref.path, ref.spec.name, withoutNulls(ref.cfg), res.params, ref.span, span, fmtType(x), res.inSize);
+    ctx.g.addLayer(ref.path, ref.spec.name, withoutNulls(ref.cfg), res.params, ref.span, span, { dtype: x.dtype, shape: x.shape }, res.inSize);
   }
   const params: Record<string, string> = {};
   for (const p of res.params) params[p.role] = `${ref.path}.${p.role}`;
@@ -277,7 +288,7 @@ export function callFunction(ctx: Ctx, spec: FunctionSpec, piped: Val | undefine
           ok = false;
         } else {
           const role = s.variadic ? `${s.name}.${i}` : s.name;
-          xs.push({ dtype: v.dtype, shape: v.shape, desc: describeVal(v, `'${s.name}'`) });
+          xs.push(lazyInput(v, `'${s.name}'`));
           inputs.push({ role, id: v.id });
         }
       });

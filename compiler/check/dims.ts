@@ -58,6 +58,11 @@ export function dimSym(name: string): Dim {
 }
 
 export function dimAdd(a: Dim, b: Dim): Dim {
+  const av = dimValue(a);
+  const bv = dimValue(b);
+  if (av !== undefined && bv !== undefined) return dimConst(av + bv);
+  if (av === 0) return b;
+  if (bv === 0) return a;
   return normalize([...a.terms, ...b.terms]);
 }
 
@@ -70,6 +75,11 @@ export function dimSub(a: Dim, b: Dim): Dim {
 }
 
 export function dimMul(a: Dim, b: Dim): Dim {
+  const av = dimValue(a);
+  const bv = dimValue(b);
+  if (av !== undefined && bv !== undefined) return dimConst(av * bv);
+  if (av === 1) return b;
+  if (bv === 1) return a;
   const terms: Term[] = [];
   for (const x of a.terms) for (const y of b.terms) terms.push({ coef: x.coef * y.coef, atoms: [...x.atoms, ...y.atoms] });
   return normalize(terms);
@@ -86,8 +96,21 @@ export function isConcrete(d: Dim): boolean {
   return dimValue(d) !== undefined;
 }
 
+/** Structural equality of normal forms (which is equality of the polynomials). */
 export function dimEquals(a: Dim, b: Dim): boolean {
-  return formatDim(a) === formatDim(b);
+  if (a === b) return true;
+  if (a.terms.length !== b.terms.length) return false;
+  for (let i = 0; i < a.terms.length; i++) {
+    const x = a.terms[i]!;
+    const y = b.terms[i]!;
+    if (x.coef !== y.coef || x.atoms.length !== y.atoms.length) return false;
+    for (let j = 0; j < x.atoms.length; j++) {
+      const p = x.atoms[j]!;
+      const q = y.atoms[j]!;
+      if (p.kind === "sym" ? q.kind !== "sym" || p.name !== q.name : q.kind !== "floordiv" || !dimEquals(p.num, q.num) || !dimEquals(p.den, q.den)) return false;
+    }
+  }
+  return true;
 }
 
 export function shapeEquals(a: readonly Dim[], b: readonly Dim[]): boolean {

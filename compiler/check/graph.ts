@@ -35,7 +35,7 @@ export interface LayerRecord {
   instance: LayerInstance;
   inSize?: Dim;
   /** The input type of the first application and where it was, for the shared-layer message. */
-  firstInput: string;
+  firstInput: TensorType;
   firstSpan: Span;
 }
 
@@ -71,7 +71,7 @@ export class GraphBuilder {
   }
 
   /** Registers a layer instance's tensors on first application. */
-  addLayer(path: string, kind: string, config: Config, shapes: ParamShape[], span: Span, applied: Span, firstInput: string, inSize?: Dim): LayerRecord {
+  addLayer(path: string, kind: string, config: Config, shapes: ParamShape[], span: Span, applied: Span, firstInput: TensorType, inSize?: Dim): LayerRecord {
     const params: ParamTensor[] = shapes.map((p) => {
       const t: ParamTensor = { name: `${path}.${p.role}`, layer: path, role: p.role, shape: p.shape, count: dimProduct(p.shape) };
       if (p.buffer) t.buffer = true;

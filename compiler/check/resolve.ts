@@ -108,12 +108,12 @@ function globalSuggestion(index: ProgramIndex, name: string): { name: string; d:
   const other: string[] = [];
   for (let n = name.length - limit; n <= name.length + limit; n++)
     for (const c of buckets.get(n) ?? []) (c[0]?.toLowerCase() === first ? same : other).push(c);
-  return closestWithDistance(name, [...same, ...other]);
+  return closestWithDistance(name, [...same, ...other], true);
 }
 
 const bucketsOf = new WeakMap<ProgramIndex, Map<number, string[]>>();
 const searches = new WeakMap<ProgramIndex, number>();
-const MAX_SUGGESTION_SEARCHES = 100;
+const MAX_SUGGESTION_SEARCHES = 50;
 
 /** ", did you mean 'x'?" when a candidate is close enough, else "". */
 export function didYouMean(name: string, candidates: Iterable<string>): string {
@@ -125,7 +125,7 @@ export function closest(name: string, candidates: Iterable<string>): string | un
   return closestWithDistance(name, candidates)?.name;
 }
 
-function closestWithDistance(name: string, candidates: Iterable<string>): { name: string; d: number } | undefined {
+function closestWithDistance(name: string, candidates: Iterable<string>, stopAtOne = false): { name: string; d: number } | undefined {
   let best: string | undefined;
   let bestD = Math.max(1, Math.floor(name.length / 3));
   const lower = name.toLowerCase();
@@ -137,6 +137,8 @@ function closestWithDistance(name: string, candidates: Iterable<string>): { name
       bestD = d;
       best = c;
     }
+    // Nothing is closer than one edit (the name itself is skipped): stop searching.
+    if (bestD <= 1 && stopAtOne) break;
   }
   return best === undefined ? undefined : { name: best, d: bestD };
 }
