@@ -29,7 +29,7 @@ function evalRef(e: EwExpr, x: (i: number) => number): number {
     default: {
       const a = evalRef(e.a, x);
       const b = evalRef(e.b, x);
-      const r = { add: a + b, sub: a - b, mul: a * b, div: a / b, min: Math.min(a, b), max: Math.max(a, b) }[e.op];
+      const r = { add: a + b, sub: a - b, mul: a * b, div: a / b, min: Math.min(a, b), max: Math.max(a, b), maskPos: b > 0 ? a : 0 }[e.op];
       return fr(r);
     }
   }
@@ -43,7 +43,7 @@ function randomTree(rand: () => number, nInputs: number, depth: number): EwExpr 
     const op = (["neg", "abs", "sqrt", "relu"] as const)[Math.floor(rand() * 4)]!;
     return { op, x: randomTree(rand, nInputs, depth - 1) };
   }
-  const op = (["add", "sub", "mul", "div", "min", "max"] as const)[Math.floor(rand() * 6)]!;
+  const op = (["add", "sub", "mul", "div", "min", "max", "maskPos"] as const)[Math.floor(rand() * 7)]!;
   return { op, a: randomTree(rand, nInputs, depth - 1), b: randomTree(rand, nInputs, depth - 1) };
 }
 
@@ -60,6 +60,8 @@ const FIXED: ElementwiseSpec[] = [
     inputs: ["full", "scalar", "row"],
     expr: { op: "relu", x: { op: "add", a: { op: "mul", a: { op: "input", index: 0 }, b: { op: "input", index: 1 } }, b: { op: "input", index: 2 } } },
   },
+  // relu backward: dy where x > 0
+  { name: "relu_grad", inputs: ["full", "full"], expr: { op: "maskPos", a: { op: "input", index: 0 }, b: { op: "input", index: 1 } } },
   { name: "add_same", inputs: ["full", "full"], expr: { op: "add", a: { op: "input", index: 0 }, b: { op: "input", index: 1 } } },
   { name: "sub_col", inputs: ["full", "col"], expr: { op: "sub", a: { op: "input", index: 0 }, b: { op: "input", index: 1 } } },
   { name: "square_plus_half", inputs: ["full"], expr: { op: "add", a: { op: "mul", a: { op: "input", index: 0 }, b: { op: "input", index: 0 } }, b: { op: "const", value: 0.5 } } },

@@ -4,7 +4,7 @@
 import { describe, expect, it } from "vitest";
 import { SharedNodeError } from "../../compiler/emit/wasm/expr.js";
 import { WasmModule, WasmValidationError } from "../../compiler/emit/wasm/module.js";
-import { createMemory, loadWasm } from "../../compiler/emit/wasm/load.js";
+import { createMemory, loadWasm, loadWasmSync } from "../../compiler/emit/wasm/load.js";
 
 describe("wasm module wrapper", () => {
   it("rejects an expression node given two parents", async () => {
@@ -82,5 +82,10 @@ describe("wasm module wrapper", () => {
     exports.relu4(0, 64, 8);
     expect([...new Float32Array(memory.buffer, 64, 8)]).toEqual([0, 2, 0, 0, 3, 0, 5.5, 0]);
     await expect(loadWasm<{ nope(): void }>(binary, ["nope"])).rejects.toThrow(/no exported function 'nope'/);
+    // the synchronous loader, on the same memory: a second instance sees the first one's output
+    const sync = loadWasmSync<{ relu4(x: number, out: number, n: number): void }>(binary, ["relu4"], { memory });
+    new Float32Array(memory.buffer, 64, 4).set([-7, 7, -0, 1]);
+    sync.exports.relu4(64, 128, 4);
+    expect([...new Float32Array(memory.buffer, 128, 4)]).toEqual([0, 7, 0, 1]);
   });
 });

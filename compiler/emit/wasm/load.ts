@@ -15,6 +15,8 @@ interface WasmInstance {
 
 interface WasmGlobal {
   Memory: new (descriptor: { initial: number; maximum?: number; shared?: boolean }) => WasmMemory;
+  Module: new (bytes: Uint8Array) => object;
+  Instance: new (module: object, imports: Record<string, Record<string, unknown>>) => WasmInstance;
   compile(bytes: Uint8Array): Promise<object>;
   instantiate(module: object, imports: Record<string, Record<string, unknown>>): Promise<WasmInstance>;
 }
@@ -55,9 +57,20 @@ export async function loadWasm<E>(
 ): Promise<LoadedWasm<E>> {
   const memory = options.memory ?? createMemory(options.initialPages ?? 1, options.maximumPages);
   const instance = await WA.instantiate(await WA.compile(binary), { env: { memory } });
+  return { memory, exports: checked<E>(instance, expect) };
+}
+
+/** The same, compiling on this thread (fine in Node for modules of any size; not on a browser's main thread). */
+export function loadWasmSync<E>(binary: Uint8Array, expect: readonly (keyof E & string)[], options: LoadWasmOptions = {}): LoadedWasm<E> {
+  const memory = options.memory ?? createMemory(options.initialPages ?? 1, options.maximumPages);
+  const instance = new WA.Instance(new WA.Module(binary), { env: { memory } });
+  return { memory, exports: checked<E>(instance, expect) };
+}
+
+function checked<E>(instance: WasmInstance, expect: readonly string[]): E {
   for (const name of expect) {
     if (typeof instance.exports[name] !== "function")
       throw new Error(`wasm: the module has no exported function '${name}'`);
   }
-  return { memory, exports: instance.exports as E };
+  return instance.exports as E;
 }

@@ -52,6 +52,10 @@ export class Ops {
     or: this.i32bin("or", (a, b) => this.mod.i32.or(a, b)),
     shl: this.i32bin("shl", (a, b) => this.mod.i32.shl(a, b)),
     shrU: this.i32bin("shr_u", (a, b) => this.mod.i32.shr_u(a, b)),
+    shrS: this.i32bin("shr_s", (a, b) => this.mod.i32.shr_s(a, b)),
+    divS: this.i32bin("div_s", (a, b) => this.mod.i32.div_s(a, b)),
+    remS: this.i32bin("rem_s", (a, b) => this.mod.i32.rem_s(a, b)),
+    xor: this.i32bin("xor", (a, b) => this.mod.i32.xor(a, b)),
     eq: this.i32bin("eq", (a, b) => this.mod.i32.eq(a, b)),
     ne: this.i32bin("ne", (a, b) => this.mod.i32.ne(a, b)),
     ltS: this.i32bin("lt_s", (a, b) => this.mod.i32.lt_s(a, b)),
@@ -75,6 +79,13 @@ export class Ops {
     };
   }
 
+  private f32cmp(name: string, op: (a: Ref, b: Ref) => Ref) {
+    return (a: Expr<"f32">, b: Expr<"f32">): Expr<"i32"> => {
+      const ra = a.take();
+      return this.make("i32", op(ra, b.take()), `f32.${name}`);
+    };
+  }
+
   private f32un(name: string, op: (a: Ref) => Ref) {
     return (a: Expr<"f32">): Expr<"f32"> => this.make("f32", op(a.take()), `f32.${name}`);
   }
@@ -90,10 +101,12 @@ export class Ops {
     neg: this.f32un("neg", (a) => this.mod.f32.neg(a)),
     abs: this.f32un("abs", (a) => this.mod.f32.abs(a)),
     sqrt: this.f32un("sqrt", (a) => this.mod.f32.sqrt(a)),
-    gt: (a: Expr<"f32">, b: Expr<"f32">): Expr<"i32"> => {
-      const ra = a.take();
-      return this.make("i32", this.mod.f32.gt(ra, b.take()), "f32.gt");
-    },
+    gt: this.f32cmp("gt", (a, b) => this.mod.f32.gt(a, b)),
+    ge: this.f32cmp("ge", (a, b) => this.mod.f32.ge(a, b)),
+    lt: this.f32cmp("lt", (a, b) => this.mod.f32.lt(a, b)),
+    le: this.f32cmp("le", (a, b) => this.mod.f32.le(a, b)),
+    eq: this.f32cmp("eq", (a, b) => this.mod.f32.eq(a, b)),
+    fromI32: (a: I32): Expr<"f32"> => this.make("f32", this.mod.f32.convert_s.i32(this.i(a)), "f32.convert_i32_s"),
     load: (ptr: I32, offset = 0, align = 4): Expr<"f32"> =>
       this.make("f32", this.mod.f32.load(offset, align, this.i(ptr)), "f32.load"),
     store: (ptr: I32, value: Expr<"f32">, offset = 0, align = 4): Stmt => {
@@ -107,6 +120,13 @@ export class Ops {
     return (a: Expr<"v128">, b: Expr<"v128">): Expr<"v128"> => {
       const ra = a.take();
       return this.make("v128", op(ra, b.take()), `f32x4.${name}`);
+    };
+  }
+
+  private v128bin(name: string, op: (a: Ref, b: Ref) => Ref) {
+    return (a: Expr<"v128">, b: Expr<"v128">): Expr<"v128"> => {
+      const ra = a.take();
+      return this.make("v128", op(ra, b.take()), name);
     };
   }
 
@@ -124,6 +144,17 @@ export class Ops {
     store: (ptr: I32, value: Expr<"v128">, offset = 0, align = 16): Stmt => {
       const p = this.i(ptr);
       return this.make("none", this.mod.v128.store(offset, align, p, value.take()), "v128.store");
+    },
+    and: this.v128bin("v128.and", (a, b) => this.mod.v128.and(a, b)),
+    or: this.v128bin("v128.or", (a, b) => this.mod.v128.or(a, b)),
+    xor: this.v128bin("v128.xor", (a, b) => this.mod.v128.xor(a, b)),
+    /** a & ~b */
+    andnot: this.v128bin("v128.andnot", (a, b) => this.mod.v128.andnot(a, b)),
+    /** Bits of a where mask is 1, of b where it is 0. */
+    bitselect: (a: Expr<"v128">, b: Expr<"v128">, mask: Expr<"v128">): Expr<"v128"> => {
+      const ra = a.take();
+      const rb = b.take();
+      return this.make("v128", this.mod.v128.bitselect(ra, rb, mask.take()), "v128.bitselect");
     },
     /** Byte shuffle of two vectors (16 lane indices 0..31). */
     shuffle: (a: Expr<"v128">, b: Expr<"v128">, mask: readonly number[]): Expr<"v128"> => {
@@ -148,6 +179,12 @@ export class Ops {
     pmin: this.f4bin("pmin", (a, b) => this.mod.f32x4.pmin(a, b)),
     /** `a < b ? b : a` per lane: one instruction. */
     pmax: this.f4bin("pmax", (a, b) => this.mod.f32x4.pmax(a, b)),
+    /** Comparisons give a lane mask (all ones where true). */
+    eq: this.f4bin("eq", (a, b) => this.mod.f32x4.eq(a, b)),
+    lt: this.f4bin("lt", (a, b) => this.mod.f32x4.lt(a, b)),
+    le: this.f4bin("le", (a, b) => this.mod.f32x4.le(a, b)),
+    gt: this.f4bin("gt", (a, b) => this.mod.f32x4.gt(a, b)),
+    ge: this.f4bin("ge", (a, b) => this.mod.f32x4.ge(a, b)),
     neg: this.f4un("neg", (a) => this.mod.f32x4.neg(a)),
     abs: this.f4un("abs", (a) => this.mod.f32x4.abs(a)),
     sqrt: this.f4un("sqrt", (a) => this.mod.f32x4.sqrt(a)),

@@ -19,7 +19,8 @@ import type { WasmModule } from "../module.js";
 
 export type EwInputKind = "full" | "scalar" | "row" | "col";
 export type EwUnaryOp = "neg" | "abs" | "sqrt" | "relu";
-export type EwBinaryOp = "add" | "sub" | "mul" | "div" | "min" | "max";
+/** min/max propagate NaN (like Math.min/max); `maskPos(a, b)` is `b > 0 ? a : 0` (relu's backward). */
+export type EwBinaryOp = "add" | "sub" | "mul" | "div" | "min" | "max" | "maskPos";
 
 export type EwExpr =
   | { op: "input"; index: number }
@@ -102,6 +103,10 @@ export function addElementwise(mod: WasmModule, spec: ElementwiseSpec): void {
           return f32x4.sqrt(tree(e.x));
         case "relu":
           return f32x4.pmax(zero.get(), tree(e.x));
+        case "maskPos": {
+          const a = tree(e.a);
+          return v128.and(a, f32x4.gt(tree(e.b), zero.get()));
+        }
         default:
           return f32x4[e.op](tree(e.a), tree(e.b));
       }
