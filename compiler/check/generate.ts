@@ -1,6 +1,6 @@
 // Generate blocks: sampling text from a character language model. The model must map one input of
-// token ids i32[B, T] to one output of logits f32[B, T, V]; settings are prompt, steps, temperature and
-// top_k (0 = off).
+// token ids i32[B, T] to one output of logits f32[B, T, V]; settings are prompt, steps, temperature (0 =
+// greedy) and top_k (0 = off).
 
 import type { GenerateDecl } from "../../grammar/ast.js";
 import { evalConst } from "./args.js";
@@ -39,7 +39,7 @@ export function checkGenerate(index: ProgramIndex, _checked: CheckedProgram, dec
     const bad = (msg: string) => sink.report("DLM3009", msg, s.args[0]!.value.span);
     if (k === "prompt") out.prompt = v as string;
     else if (k === "steps") (typeof v === "number" && v >= 1 ? (out.steps = v) : bad("steps must be at least 1"));
-    else if (k === "temperature") (typeof v === "number" && v > 0 ? (out.temperature = v) : bad("temperature must be above 0"));
+    else if (k === "temperature") (typeof v === "number" && v >= 0 ? (out.temperature = v) : bad("temperature must be 0 (greedy) or more"));
     else typeof v === "number" && v >= 0 ? (out.topK = v) : bad("top_k must be 0 (off) or more");
   }
   const model = index.models.get(decl.target.name);

@@ -11,7 +11,12 @@ const shapes = (g: ElaboratedGraph) => Object.fromEntries(g.params.map((p) => [p
 
 describe("elaborate", () => {
   test("mlp: ops in order, named and anonymous layers, concrete shapes", () => {
-    const r = checkExample("mlp");
+    const r = checkText(`model Mlp {
+  input  image: f32[B, 28, 28]
+  output logits: f32[B, 10]
+  hidden = Dense(256)
+  logits = image |> flatten |> hidden |> relu |> dropout(0.2) |> Dense(10)
+}`);
     const { model, diagnostics } = elaborate(r.program, "Mlp", {}, { B: 64 });
     expect(diagnostics).toEqual([]);
     expect(model!.ops.map((o) => [o.op, o.layer ?? "", formatShape(o.outputs[0]!.shape)])).toEqual([

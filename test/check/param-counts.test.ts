@@ -17,6 +17,10 @@ describe("parameter counts (PyTorch formulas, by hand)", () => {
   test("mlp", () => {
     expect(counts("mlp")["Mlp"]).toBe(784 * 512 + 512 + 512 * 10 + 10);
   });
+  test("fashion mlp and cnn", () => {
+    expect(counts("mlp-fashion")["FashionMlp"]).toBe(784 * 512 + 512 + 512 * 10 + 10);
+    expect(counts("cnn-fashion")["FashionCnn"]).toBe(32 * 1 * 9 + 32 + (64 * 32 * 9 + 64) + (64 * 7 * 7 * 128 + 128) + (128 * 10 + 10));
+  });
   test("cnn", () => {
     expect(counts("cnn")["Cnn"]).toBe(32 * 1 * 9 + 32 + (64 * 32 * 9 + 64) + (64 * 7 * 7 * 128 + 128) + (128 * 10 + 10));
   });

@@ -44,7 +44,7 @@ const snippets = [
   `model G { input z: f32[B, 2] output o: f32[B, 2] o = z |> Dense(2) }
    data D = mnist()
    train T on D { g = G h = 3 fc = Dense(2) step { x = g(normal([B, 2, T])) minimize mean(x) over g, fc, h, q with adam } }`,
-  `generate X(3) { prompt 3 steps -1 top_k 1.5 temperature 0 steps 2 }`,
+  `generate X(3) { prompt 3 steps -1 top_k 1.5 temperature -1 steps 2 }`,
   `model M { input t: i32[B, T] output l: f32[B, T, 5] l = t |> Embedding(5, 4) |> Dense(5) } generate M(v: 1) { }`,
 ];
 
