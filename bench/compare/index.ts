@@ -3,8 +3,9 @@
 //
 //   benchCompare(parseCompareArgs(process.argv.slice(2)))   → the report text (stdout); progress on stderr
 //
-// dlm's own models come in through `contenders` (ContenderSource: make(workload) → Contender), so the
-// harness does not depend on the compiler; until they are wired the report says "dlm: not wired yet".
+// dlm's TypeScript target is built in (dlm.ts compiles the protocol models with the real pipeline);
+// further dlm targets come in through `contenders` (ContenderSource: make(workload) → Contender). With
+// no dlm contender at all (--skip dlm-ts) the report says "dlm: not wired yet".
 
 import { availableParallelism, loadavg } from "node:os";
 import { parseArgs } from "node:util";
@@ -16,14 +17,16 @@ import { renderReport } from "./report.js";
 import type { Progress } from "./run-contender.js";
 import { runContender, skippedRows } from "./run-contender.js";
 import { tfjsSource, tfjsWasmFlags } from "./tfjs.js";
+import { dlmTsSource } from "./dlm.js";
 
 export type { Contender, ContenderSource, Measurement, MeasureOptions, Result, Skipped, Workload, WorkloadName } from "./protocol.js";
 export { measure, median, WORKLOADS } from "./protocol.js";
 export { formatRatio, formatRate, ratio, renderReport } from "./report.js";
+export { dlmTsSource, PROTOCOL_SOURCE } from "./dlm.js";
 
-/** The external contenders by name, as --only/--skip spell them. */
-export const EXTERNAL = ["tfjs-cpu", "tfjs-wasm", "pytorch", "onnx"] as const;
-export type External = (typeof EXTERNAL)[number];
+/** The built-in contenders by name, as --only/--skip spell them. */
+export const BUILT_IN = ["dlm-ts", "tfjs-cpu", "tfjs-wasm", "pytorch", "onnx"] as const;
+export type BuiltIn = (typeof BUILT_IN)[number];
 
 export interface CompareOptions {
   /** Seconds per timed window (default 3; 20 with `long`). */
@@ -33,9 +36,9 @@ export interface CompareOptions {
   /** The full protocol: 20 s windows, and no single-call shortcut for very slow contenders. */
   readonly long?: boolean;
   readonly workloads?: readonly WorkloadName[];
-  /** Which external contenders to run (default all). */
-  readonly external?: readonly External[];
-  /** dlm's models (and any other in-process contender), measured before the external ones. */
+  /** Which built-in contenders to run (default all). */
+  readonly builtIn?: readonly BuiltIn[];
+  /** More in-process contenders (dlm's Wasm target, …), measured right after dlm-ts. */
   readonly contenders?: readonly ContenderSource[];
   /** PyTorch intra-op threads (default 1, as in the anchors' first column). */
   readonly torchThreads?: number;
@@ -62,7 +65,7 @@ function list<T extends string>(name: string, text: string | undefined, allowed:
 
 /**
  * Command-line options: --long, --window S, --windows N, --warmup N, --workloads mlp,cnn,
- * --only/--skip tfjs-cpu,tfjs-wasm,pytorch,onnx, --threads N (PyTorch), --json. Throws on a bad one.
+ * --only/--skip dlm-ts,tfjs-cpu,tfjs-wasm,pytorch,onnx, --threads N (PyTorch), --json. Throws on a bad one.
  */
 export function parseCompareArgs(argv: readonly string[]): CompareOptions {
   const { values } = parseArgs({
@@ -81,8 +84,8 @@ export function parseCompareArgs(argv: readonly string[]): CompareOptions {
     strict: true,
     allowPositionals: false,
   });
-  const only = list("only", values.only, EXTERNAL);
-  const skip = list("skip", values.skip, EXTERNAL) ?? [];
+  const only = list("only", values.only, BUILT_IN);
+  const skip = list("skip", values.skip, BUILT_IN) ?? [];
   const windowSeconds = positive("window", values.window, false);
   const windows = positive("windows", values.windows, true);
   const warmup = positive("warmup", values.warmup, true);
@@ -91,7 +94,7 @@ export function parseCompareArgs(argv: readonly string[]): CompareOptions {
   return {
     long: values.long ?? false,
     json: values.json ?? false,
-    external: (only ?? EXTERNAL).filter((e) => !skip.includes(e)),
+    builtIn: (only ?? BUILT_IN).filter((e) => !skip.includes(e)),
     ...(windowSeconds !== undefined ? { windowSeconds } : {}),
     ...(windows !== undefined ? { windows } : {}),
     ...(warmup !== undefined ? { warmup } : {}),
@@ -111,15 +114,17 @@ export async function benchCompare(options: CompareOptions = {}): Promise<string
   const windowSeconds = options.windowSeconds ?? (long ? LONG_WINDOW_SECONDS : DEFAULT_WINDOW_SECONDS);
   const windows = options.windows ?? DEFAULT_WINDOWS;
   const warmup = options.warmup ?? DEFAULT_WARMUP;
-  const external = options.external ?? EXTERNAL;
+  const builtIn = options.builtIn ?? BUILT_IN;
   const torchThreads = options.torchThreads ?? 1;
   const progress: Progress = options.progress ?? ((line) => process.stderr.write(`compare: ${line}\n`));
   const workloads = WORKLOADS.filter((w) => (options.workloads ?? ["mlp", "cnn"]).includes(w.name));
   const measureOptions = { windowSeconds, windows, warmup, shorten: !long };
 
-  const sources: ContenderSource[] = [...(options.contenders ?? [])];
-  if (external.includes("tfjs-cpu")) sources.push(tfjsSource("cpu"));
-  if (external.includes("tfjs-wasm")) sources.push(tfjsSource("wasm"));
+  const sources: ContenderSource[] = [];
+  if (builtIn.includes("dlm-ts")) sources.push(dlmTsSource());
+  sources.push(...(options.contenders ?? []));
+  if (builtIn.includes("tfjs-cpu")) sources.push(tfjsSource("cpu"));
+  if (builtIn.includes("tfjs-wasm")) sources.push(tfjsSource("wasm"));
 
   const results: Result[] = [];
   const info: string[] = [];
@@ -146,7 +151,7 @@ export async function benchCompare(options: CompareOptions = {}): Promise<string
     }
   }
 
-  if (external.includes("pytorch")) {
+  if (builtIn.includes("pytorch")) {
     const python = findTorchPython();
     if (!python) info.push(PYTORCH_MISSING);
     else {
@@ -163,7 +168,7 @@ export async function benchCompare(options: CompareOptions = {}): Promise<string
       }
     }
   }
-  if (external.includes("onnx")) info.push(await onnxStatus());
+  if (builtIn.includes("onnx")) info.push(await onnxStatus());
   info.push(machineLine(loadAtStart, loadavg()[0]!));
 
   if (options.json) return JSON.stringify({ windowSeconds, windows, warmup, long, results, info }, null, 2);

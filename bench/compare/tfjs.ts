@@ -62,7 +62,8 @@ async function useBackend(tf: TF, backend: TfBackend): Promise<string | undefine
   }
 }
 
-function buildModel(tf: TF, workload: Workload) {
+/** The workload's architecture as a tf.sequential model (exported for the architecture test). */
+export function buildModel(tf: TF, workload: Workload) {
   const model = tf.sequential();
   const L = tf.layers;
   if (workload.name === "mlp") {

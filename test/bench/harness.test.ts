@@ -13,15 +13,15 @@ const mlp = WORKLOADS.find((w) => w.name === "mlp")!;
 const quick = { windowSeconds: 0.005, windows: 3, warmup: 1, shorten: true };
 
 describe("parseCompareArgs", () => {
-  it("defaults to every external contender and leaves the window to benchCompare", () => {
+  it("defaults to every built-in contender and leaves the window to benchCompare", () => {
     const o = parseCompareArgs([]);
-    expect(o.external).toEqual(["tfjs-cpu", "tfjs-wasm", "pytorch", "onnx"]);
+    expect(o.builtIn).toEqual(["dlm-ts", "tfjs-cpu", "tfjs-wasm", "pytorch", "onnx"]);
     expect(o.long).toBe(false);
     expect(o.windowSeconds).toBeUndefined();
   });
   it("reads windows, workloads, --only and --skip", () => {
     const o = parseCompareArgs(["--long", "--window", "0.5", "--windows", "5", "--workloads", "cnn", "--only", "tfjs-wasm,pytorch", "--skip", "pytorch"]);
-    expect(o).toMatchObject({ long: true, windowSeconds: 0.5, windows: 5, workloads: ["cnn"], external: ["tfjs-wasm"] });
+    expect(o).toMatchObject({ long: true, windowSeconds: 0.5, windows: 5, workloads: ["cnn"], builtIn: ["tfjs-wasm"] });
   });
   it("rejects bad values and unknown names", () => {
     expect(() => parseCompareArgs(["--window", "0"])).toThrow(/--window/);
@@ -96,11 +96,11 @@ describe("benchCompare", () => {
       name: "dlm-ts",
       make: (w) => (w.name === "mlp" ? contender({ name: "dlm-ts" }) : { skipped: "no CNN yet" }),
     };
-    const text = await benchCompare({ ...quick, external: [], contenders: [ours, slow], progress: () => {} });
+    const text = await benchCompare({ ...quick, builtIn: [], contenders: [ours, slow], progress: () => {} });
     expect(text).toContain("MLP train: dlm-ts/other ");
     expect(text).toMatch(/dlm-ts CNN train: skipped \(no CNN yet\)/);
     expect(text).not.toContain("dlm: not wired yet");
-    const json = JSON.parse(await benchCompare({ ...quick, external: [], contenders: [slow], json: true, workloads: ["mlp"], progress: () => {} })) as {
+    const json = JSON.parse(await benchCompare({ ...quick, builtIn: [], contenders: [slow], json: true, workloads: ["mlp"], progress: () => {} })) as {
       results: { contender: string }[];
     };
     expect(json.results.map((r) => r.contender)).toEqual(["other", "other"]);
