@@ -250,6 +250,7 @@ export function learningRateMethod(schedule: ScheduleSpec | undefined): string[]
       const warmup = Math.max(0, c["warmup"] ?? 0);
       return [
         ...(warmup > 0 ? [`if (step < ${warmup}) return (base * (step + 1)) / ${warmup};`] : []),
+        `if (this.totalSteps === 0) return base; // trainStep outside fit: the run's length is unknown, no decay`,
         `const progress = Math.min(1, (step - ${warmup}) / Math.max(1, this.totalSteps - ${warmup}));`,
         `return base * 0.5 * (1 + Math.cos(Math.PI * progress));`,
       ];
