@@ -109,11 +109,12 @@ export function checkTrain(index: ProgramIndex, checked: CheckedProgram, decl: T
   // Without usable fields, expressions over them would only repeat the data's error.
   const dataBroken = !data || data.kind !== "examples" || data.fields.length === 0;
 
-  if (form === "single") singleForm(ctx, decl, out, fieldValues, dataBroken, data?.name ?? decl.data.name, byKey, suggested);
+  const outputs: NamedValue[] = [];
+  if (form === "single") singleForm(ctx, decl, out, fieldValues, dataBroken, data?.name ?? decl.data.name, byKey, suggested, outputs);
   else if (!dataBroken) stepForm(ctx, decl, out, fieldValues, B);
 
   out.dims = Object.fromEntries([...ctx.dims.entries()]) as Record<string, Dim>;
-  out.graph = g.finish(inputs, [], ctx.dims);
+  out.graph = g.finish(inputs, outputs, ctx.dims);
   out.ok = sink.errorCount === before;
   return out;
 }
@@ -127,6 +128,7 @@ function singleForm(
   dataName: string,
   byKey: Map<string, Setting>,
   suggested: Set<string>,
+  graphOutputs: NamedValue[],
 ): void {
   const sink = ctx.sink;
   const model = ctx.index.models.get(decl.target.name);
@@ -190,7 +192,10 @@ function singleForm(
     if (outputs.has(name)) sink.report("DLM3008", `data field '${name}' has the name of an output of ${model.name.name}; rename one (map(…) can rename a field)`, decl.data.span);
     else ctx.scope.set(name, { kind: "value", val: v });
   }
-  for (const [name, v] of outputs) ctx.scope.set(name, { kind: "value", val: v.kind === "tensor" ? { ...v, origin: `model output '${name}'` } : v });
+  for (const [name, v] of outputs) {
+    ctx.scope.set(name, { kind: "value", val: v.kind === "tensor" ? { ...v, origin: `model output '${name}'` } : v });
+    if (v.kind === "tensor") graphOutputs.push({ name, id: v.id, dtype: v.dtype, shape: v.shape });
+  }
   if (dataBroken) return;
   const lossS = byKey.get("loss");
   const optS = byKey.get("optimizer");

@@ -199,7 +199,8 @@ export interface CheckedTrain {
   seed?: number;
   clip?: number;
   validate?: { every: number; earlyStop?: { patience: number; monitor: string } };
-  /** The whole step as one graph: data fields as inputs, models inlined, losses and metrics. */
+  /** The whole step as one graph: data fields as inputs, models inlined, losses and metrics; its
+   * outputs are the model's outputs (single form). */
   graph: ElaboratedGraph;
   ok: boolean;
 }

@@ -192,3 +192,9 @@ describe("repeat with a symbolic count", () => {
     expect(formatDim(model!.paramCount)).toBe("216");
   });
 });
+
+test("a single-form train graph lists the model outputs", () => {
+  const t = checkExample("detection").program.trains[0]!;
+  expect(t.graph.outputs.map((o) => `${o.name}${formatShape(o.shape)}`)).toEqual(["objectness[32, 1, 8, 8]", "boxes[32, 4, 8, 8]", "classes[32, 10, 8, 8]"]);
+  expect(t.inputFields).toEqual({ image: "image" });
+});
