@@ -9,6 +9,9 @@
 // (select(c, a, a), maximum(x, x)); on the MLP training step it changes nothing, and the pipeline test
 // checks that running the whole pipeline twice is a no-op (a fixpoint), so it is left out.
 //
+// Then the fusion analysis (passes/fuse.ts) runs once on the final graph and sets `kernels` on the step;
+// it is listed in `passNames` as "fuse" so `--dump-after fuse` prints the groups with the graph.
+//
 // Updates: passes only see graph outputs, so `optimizeStep` appends each update as an extra output for
 // the duration of the passes (renumbering then moves them like any output) and splits them off at the end.
 // After the passes an output or update may name an input, a param or the same node as another output
@@ -21,12 +24,16 @@ import { assertValid } from "./ir/verify.js";
 import { printGraph } from "./ir/print.js";
 import { csePass } from "./passes/cse.js";
 import { dcePass } from "./passes/dce.js";
+import { fuseStep, printKernels } from "./passes/fuse.js";
 import { simplifyPass } from "./passes/simplify.js";
 
 export const passes: readonly Pass[] = [simplifyPass, csePass, dcePass];
 
-/** Pass names in order, for validating `--dump-after`. */
-export const passNames: readonly string[] = passes.map((p) => p.name);
+/** The fusion analysis runs after the passes and changes no node; it has a name only for `--dump-after`. */
+export const FUSE = "fuse";
+
+/** Pass names in order (the fusion analysis last), for validating `--dump-after`. */
+export const passNames: readonly string[] = [...passes.map((p) => p.name), FUSE];
 
 export interface OptimizeOptions {
   /** Print the step graph after this pass (a name from `passNames`). */
@@ -35,6 +42,8 @@ export interface OptimizeOptions {
   verify?: boolean;
   /** The passes to run, in order (tests run one pass or a subset); default: `passes`. */
   passes?: readonly Pass[];
+  /** Run the fusion analysis and set `kernels` on each step (default true). */
+  fuse?: boolean;
 }
 
 export interface PassDump {
@@ -56,17 +65,20 @@ export interface ProgramDump extends PassDump {
   step: StepName;
 }
 
-/** Same as printGraph, plus the updates: the text of `--emit ir` and `--dump-after`. */
+/** Same as printGraph, plus the updates and kernels: the text of `--emit ir` and `--dump-after`. */
 export function printStep(step: StepGraph): string {
-  const text = printGraph(step.graph);
-  if (step.updates.length === 0) return text;
-  return `${text}updates: ${step.updates.map((u) => `${u.state}=%${u.node}`).join(", ")}\n`;
+  let text = printGraph(step.graph);
+  if (step.updates.length > 0) text += `updates: ${step.updates.map((u) => `${u.state}=%${u.node}`).join(", ")}\n`;
+  if (step.kernels) text += printKernels(step.kernels);
+  return text;
 }
 
 export function optimizeStep(step: StepGraph, options: OptimizeOptions = {}): OptimizedStep {
   const list = options.passes ?? passes;
-  if (options.dumpAfter !== undefined && !list.some((p) => p.name === options.dumpAfter)) {
-    throw new RangeError(`unknown pass "${options.dumpAfter}" (passes: ${list.map((p) => p.name).join(", ")})`);
+  const fuse = options.fuse ?? true;
+  const names = [...list.map((p) => p.name), ...(fuse ? [FUSE] : [])];
+  if (options.dumpAfter !== undefined && !names.includes(options.dumpAfter)) {
+    throw new RangeError(`unknown pass "${options.dumpAfter}" (passes: ${names.join(", ")})`);
   }
   const ctx: PassContext = { afterAutodiff: true };
   const nOutputs = step.graph.outputs.length;
@@ -82,12 +94,19 @@ export function optimizeStep(step: StepGraph, options: OptimizeOptions = {}): Op
     if (options.verify) assertValid(graph, pass.name);
     if (pass.name === options.dumpAfter) dumps.push({ pass: pass.name, text: printStep(split(graph, step, nOutputs)) });
   }
-  return { step: split(graph, step, nOutputs), dumps };
+  const result = split(graph, step, nOutputs);
+  if (fuse) {
+    result.kernels = fuseStep(result);
+    if (options.dumpAfter === FUSE) dumps.push({ pass: FUSE, text: printStep(result) });
+  }
+  return { step: result, dumps };
 }
 
 function split(graph: Graph, original: StepGraph, nOutputs: number): StepGraph {
   const updates = original.updates.map((u, i) => ({ state: u.state, node: graph.outputs[nOutputs + i]!.node }));
-  return { ...original, graph: { ...graph, outputs: graph.outputs.slice(0, nOutputs) }, updates };
+  // Kernels of the input step describe its old numbering: never carried over.
+  const { kernels: _stale, ...rest } = original;
+  return { ...rest, graph: { ...graph, outputs: graph.outputs.slice(0, nOutputs) }, updates };
 }
 
 function freshName(base: string, taken: Set<string>): string {

@@ -51,6 +51,12 @@ export interface StepGraph {
   updates: Array<{ state: string; node: NodeId }>;
   /** Graph inputs that are host scalars rather than batch fields, by input name. */
   hostScalars: HostScalar[];
+  /**
+   * Fusion groups (compiler/passes/fuse.ts), set by the pipeline after its last pass: a partition of the
+   * nodes the step computes (sources excluded) into kernels, in execution order. Each group's last node
+   * is its root, the only member read outside the group. Stale once the graph changes.
+   */
+  kernels?: Array<{ id: number; nodes: NodeId[]; kind: "elementwise" | "matmul-epilogue" | "conv-epilogue" | "reduction" | "single" }>;
 }
 
 export interface OptimizerSpec {
