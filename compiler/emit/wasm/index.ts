@@ -13,3 +13,5 @@ export type { MatmulConfig, MatmulFn } from "./kernels/matmul.js";
 export { addMatmul, MATMUL_DEFAULTS, matmulScratchBytes } from "./kernels/matmul.js";
 export type { ElementwiseFn, ElementwiseSpec, EwBinaryOp, EwExpr, EwInputKind, EwUnaryOp } from "./kernels/elementwise.js";
 export { addElementwise } from "./kernels/elementwise.js";
+export type { ReduceFn, ReduceOp, ReduceSpec } from "./kernels/reduce.js";
+export { addReduce } from "./kernels/reduce.js";
