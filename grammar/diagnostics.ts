@@ -29,6 +29,7 @@ export const diagnosticCodes = {
   DLM0011: { severity: "error", title: "missing token" },
   DLM0012: { severity: "error", title: "unexpected end of file" },
   DLM0013: { severity: "error", title: "expected a declaration" },
+  DLM0014: { severity: "error", title: "too many syntax errors" },
   DLM0020: { severity: "error", title: "invalid number" },
   DLM0099: { severity: "error", title: "internal error in the parser" },
 

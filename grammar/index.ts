@@ -20,7 +20,7 @@ import type { DiagnosticCode } from "./diagnostics.js";
 import { lex } from "./lexer.js";
 import { describeToken, indexOfToken, isEof, setMessageContext } from "./messages.js";
 import type { MessageContext } from "./messages.js";
-import { parser } from "./parser.js";
+import { parser, TooManySyntaxErrors } from "./parser.js";
 import type { Diagnostic, SourceFile, Span } from "./source.js";
 import { sourceFile, spanAt } from "./source.js";
 import { lineBreakBetween } from "./recovery.js";
@@ -34,6 +34,8 @@ export { MAX_AST_DEPTH } from "./to-ast.js";
 export const MAX_FILE_CHARS = 4 * 1024 * 1024;
 /** Deepest nesting of ( [ { accepted. */
 export const MAX_BRACKET_DEPTH = 64;
+/** Syntax errors recorded (before deduplication) after which parsing stops: bounds the time on garbage. */
+export const MAX_SYNTAX_ERRORS = 1000;
 
 export interface ParseResult {
   ast: Program;
@@ -43,6 +45,10 @@ export interface ParseResult {
 
 export function parse(text: string, fileName: string): ParseResult {
   const source = sourceFile(fileName, typeof text === "string" ? text : String(text));
+  // Chevrotain reports syntax errors as Error objects; capturing a stack trace for each would make a
+  // file full of errors many times slower to parse, and nobody reads those traces.
+  const stackTraceLimit = Error.stackTraceLimit;
+  Error.stackTraceLimit = 0;
   try {
     return parseSource(source);
   } catch (e) {
@@ -54,6 +60,8 @@ export function parse(text: string, fileName: string): ParseResult {
       diagnostics: [diagnostic("DLM0099", `internal error in the parser: ${message}`, spanAt(source, 0, 0))],
       source,
     };
+  } finally {
+    Error.stackTraceLimit = stackTraceLimit;
   }
 }
 
@@ -79,6 +87,7 @@ function parseSource(source: SourceFile): ParseResult {
 
   const items: TopItem[] = [];
   const syntax: SyntaxError[] = [];
+  let rawErrors = 0;
   const builder = new AstBuilder(source);
   const starts = scan.declStarts;
   if (tokens.length > 0 && (starts.length === 0 || starts[0]! > 0)) {
@@ -94,8 +103,23 @@ function parseSource(source: SourceFile): ParseResult {
       setMessageContext(ctx);
       parser.text = source.text;
       parser.input = tokens.slice(a, b);
-      const cst = parser.topItem() as TopItemCstNode;
-      syntax.push(...syntaxErrors(source, tokens, a, b, parser.errors));
+      parser.errorBudget = MAX_SYNTAX_ERRORS - rawErrors;
+      let cst: TopItemCstNode;
+      try {
+        cst = parser.topItem() as TopItemCstNode;
+      } catch (e) {
+        if (!(e instanceof TooManySyntaxErrors)) throw e;
+        syntax.push(...syntaxErrors(source, tokens, a, b, parser.errors));
+        const at = tokens[a]!;
+        const msg = `too many syntax errors (more than ${MAX_SYNTAX_ERRORS}); the rest of the file was not parsed`;
+        diagnostics.push(diagnostic("DLM0014", msg, tokenSpan(source, at)));
+        break;
+      }
+      const errors = parser.errors;
+      if (errors.length > 0) {
+        rawErrors += errors.length;
+        syntax.push(...syntaxErrors(source, tokens, a, b, errors));
+      }
       const item = builder.build(cst);
       if (item !== undefined) items.push(item);
     }

@@ -14,9 +14,15 @@
 //   name there, so `model A (d: int)` is as good as `model A(d: int)`.
 
 import { CstParser, EOF } from "chevrotain";
-import type { IToken, TokenType } from "chevrotain";
+import type { IRecognitionException, IToken, TokenType } from "chevrotain";
 import { dlmErrorMessages } from "./messages.js";
-import { findResyncType, lineBreakBetween, resyncTo, tryInRepetitionRecovery } from "./recovery.js";
+import {
+  findResyncType,
+  followsForInRuleRecovery,
+  lineBreakBetween,
+  resyncTo,
+  tryInRepetitionRecovery,
+} from "./recovery.js";
 import type { RecoveryHost } from "./recovery.js";
 import * as T from "./tokens.js";
 
@@ -27,7 +33,15 @@ const closers: ReadonlySet<TokenType> = new Set([T.RParen, T.RBracket, T.RCurly]
 const chevrotainRecovery = CstParser.prototype as unknown as {
   canRecoverWithSingleTokenInsertion(this: unknown, expected: TokenType, follows: TokenType[]): boolean;
   canRecoverWithSingleTokenDeletion(this: unknown, expected: TokenType): boolean;
+  SAVE_ERROR(this: unknown, error: IRecognitionException): IRecognitionException;
 };
+
+/** Thrown out of the parser once a file has had more syntax errors than anyone will read. */
+export class TooManySyntaxErrors extends Error {
+  constructor() {
+    super("too many syntax errors");
+  }
+}
 
 export class DlmParser extends CstParser {
   /** The text being parsed, for the one line-sensitive rule (setting); set by index.ts. */
@@ -35,6 +49,7 @@ export class DlmParser extends CstParser {
 
   /** Where recovery resumes; see recovery.ts. */
   resyncTarget: IToken | undefined = undefined;
+  readonly followCache = new Map<string, TokenType[]>();
 
   /** True when a line break separates the last consumed token from `next`. */
   private lineBreakBefore(next: IToken): boolean {
@@ -59,6 +74,18 @@ export class DlmParser extends CstParser {
     expected: TokenType,
   ): void {
     tryInRepetitionRecovery(this.host(), rule, args, lookahead, expected);
+  }
+
+  /** How many more syntax errors this parse may record before it gives up (set by index.ts). */
+  errorBudget = Number.POSITIVE_INFINITY;
+
+  SAVE_ERROR(error: IRecognitionException): IRecognitionException {
+    if (--this.errorBudget < 0) throw new TooManySyntaxErrors();
+    return chevrotainRecovery.SAVE_ERROR.call(this, error);
+  }
+
+  getFollowsForInRuleRecovery(tokType: TokenType, tokIdxInRule: number): TokenType[] {
+    return followsForInRuleRecovery(this.host(), tokType, tokIdxInRule);
   }
 
   private host(): RecoveryHost {

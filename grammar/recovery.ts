@@ -26,6 +26,31 @@ export interface RecoveryHost {
   text: string;
   /** The token findResyncType chose; reSyncTo stops exactly there. */
   resyncTarget: IToken | undefined;
+  getCurrentGrammarPath(tokType: TokenType, tokIdxInRule: number): GrammarPath;
+  getNextPossibleTokenTypes(path: GrammarPath): TokenType[];
+  followCache: Map<string, TokenType[]>;
+}
+
+interface GrammarPath {
+  ruleStack: string[];
+  occurrenceStack: number[];
+}
+
+/**
+ * The tokens that may follow `tokType` where the parser is: Chevrotain walks the grammar for this on
+ * every in-rule recovery attempt, which made a file full of errors slow; the answer only depends on the
+ * rule stack, so it is cached.
+ */
+export function followsForInRuleRecovery(host: RecoveryHost, tokType: TokenType, idx: number): TokenType[] {
+  const path = host.getCurrentGrammarPath(tokType, idx);
+  const key = `${path.ruleStack.join(",")}|${path.occurrenceStack.join(",")}|${tokType.name}|${idx}`;
+  let follows = host.followCache.get(key);
+  if (follows === undefined) {
+    if (host.followCache.size > 20_000) host.followCache.clear();
+    follows = host.getNextPossibleTokenTypes(path);
+    host.followCache.set(key, follows);
+  }
+  return follows;
 }
 
 const anywhere: ReadonlySet<TokenType> = new Set([

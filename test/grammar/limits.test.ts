@@ -3,7 +3,7 @@
 
 import { readdirSync, readFileSync } from "node:fs";
 import { describe, expect, test } from "vitest";
-import { MAX_AST_DEPTH, MAX_BRACKET_DEPTH, MAX_FILE_CHARS, parse } from "../../grammar/index.js";
+import { MAX_AST_DEPTH, MAX_BRACKET_DEPTH, MAX_FILE_CHARS, MAX_SYNTAX_ERRORS, parse } from "../../grammar/index.js";
 import { astDepth, firstValue, shapeProblems, spanProblems } from "./helpers.js";
 
 /** Parses, measuring CPU time (not wall time: other processes share the machine). */
@@ -101,6 +101,26 @@ describe("long chains", () => {
   test("depth errors are reported once per declaration", () => {
     const deep = `data D = a${" + a".repeat(1000)}\n`;
     expect(codes(parse(deep + deep, "t.dlm"))).toEqual(["DLM5001", "DLM5001"]);
+  });
+});
+
+describe("files full of errors", () => {
+  test.each([
+    ["a call never closed, one name per line", `model M { y = f(${"x\n".repeat(1_000_000)}) }`],
+    ["half a million stray declaration keywords", "model ".repeat(500_000)],
+    ["bindings without values", `model M {\n${"x = =\n".repeat(300_000)}}`],
+  ])("%s: stop after MAX_SYNTAX_ERRORS with DLM0014, in bounded time", (_, text) => {
+    const r = timed(text);
+    const syntax = r.diagnostics.filter((d) => d.code !== "DLM0014");
+    expect(syntax.length).toBeLessThanOrEqual(MAX_SYNTAX_ERRORS);
+    expect(codes(r).filter((c) => c === "DLM0014")).toEqual(["DLM0014"]);
+    expect(r.ms).toBeLessThan(3000);
+  });
+
+  test("errors on one long line are bounded too", () => {
+    const r = timed(`model M { ${"x ".repeat(1_000_000)}}`);
+    expect(r.diagnostics.length).toBeLessThanOrEqual(3);
+    expect(r.ms).toBeLessThan(3000);
   });
 });
 
