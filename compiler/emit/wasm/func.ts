@@ -44,6 +44,7 @@ export class FunctionBuilder extends Ops {
   readonly #locals: Local<ValueType>[] = [];
   readonly #byName = new Map<string, Local<ValueType>>();
   #labels = 0;
+  #temps = 0;
 
   constructor(bin: BinaryenApi, mod: BinaryenModule, name: string) {
     super(bin, mod);
@@ -65,6 +66,11 @@ export class FunctionBuilder extends Ops {
     this.#locals.push(l);
     this.#byName.set(name, l);
     return l;
+  }
+
+  /** A local with a fresh name, for generators that need scratch values (e.g. the SIMD math). */
+  temp<T extends ValueType>(hint: string, type: T): Local<T> {
+    return this.declare(`${hint}$${this.#temps++}`, type);
   }
 
   get locals(): readonly Local<ValueType>[] {
@@ -107,6 +113,13 @@ export class FunctionBuilder extends Ops {
 
   block(label: string | null, body: readonly Stmt[]): Stmt {
     return this.make("none", this.mod.block(label, body.map((s) => s.take()), this.bin.none), "block");
+  }
+
+  /** Statements, then a value: a block whose result is `value`. */
+  valueBlock<T extends ValueType>(body: readonly Stmt[], value: Expr<T>): Expr<T> {
+    const refs = body.map((s) => s.take());
+    refs.push(value.take());
+    return this.make(value.type, this.mod.block(null, refs, this.wasmType(value.type)), "block (value)");
   }
 
   /** A `loop`: branching to `label` jumps back to its start. */

@@ -186,8 +186,23 @@ export class Ops {
     gt: this.f4bin("gt", (a, b) => this.mod.f32x4.gt(a, b)),
     ge: this.f4bin("ge", (a, b) => this.mod.f32x4.ge(a, b)),
     neg: this.f4un("neg", (a) => this.mod.f32x4.neg(a)),
+    floor: this.f4un("floor", (a) => this.mod.f32x4.floor(a)),
     abs: this.f4un("abs", (a) => this.mod.f32x4.abs(a)),
     sqrt: this.f4un("sqrt", (a) => this.mod.f32x4.sqrt(a)),
+  };
+
+  /** Integer lanes (the bits of a v128 are untyped: f32x4 ops read the same vector as floats). */
+  readonly i32x4 = {
+    splat: (x: I32): Expr<"v128"> => this.make("v128", this.mod.i32x4.splat(this.i(x)), "i32x4.splat"),
+    add: this.v128bin("i32x4.add", (a, b) => this.mod.i32x4.add(a, b)),
+    sub: this.v128bin("i32x4.sub", (a, b) => this.mod.i32x4.sub(a, b)),
+    shl: (v: Expr<"v128">, bits: I32): Expr<"v128"> => {
+      const rv = v.take();
+      return this.make("v128", this.mod.i32x4.shl(rv, this.i(bits)), "i32x4.shl");
+    },
+    /** f32 lanes → i32 lanes, truncating toward zero, saturating; NaN → 0. */
+    truncSatF32x4: (v: Expr<"v128">): Expr<"v128"> =>
+      this.make("v128", this.mod.i32x4.trunc_sat_f32x4_s(v.take()), "i32x4.trunc_sat_f32x4_s"),
   };
 
   /** `cond ? a : b` without a branch (both sides are evaluated). */

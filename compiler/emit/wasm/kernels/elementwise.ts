@@ -16,9 +16,11 @@
 import type { Expr, I32, Stmt } from "../expr.js";
 import type { Local } from "../func.js";
 import type { WasmModule } from "../module.js";
+import { expF32x4, sigmoidF32x4, tanhF32x4 } from "./simd-math.js";
 
 export type EwInputKind = "full" | "scalar" | "row" | "col";
-export type EwUnaryOp = "neg" | "abs" | "sqrt" | "relu";
+/** exp, sigmoid and tanh are polynomial approximations (a few ulp; see simd-math.ts), the rest exact. */
+export type EwUnaryOp = "neg" | "abs" | "sqrt" | "relu" | "exp" | "sigmoid" | "tanh";
 /** min/max propagate NaN (like Math.min/max); `maskPos(a, b)` is `b > 0 ? a : 0` (relu's backward). */
 export type EwBinaryOp = "add" | "sub" | "mul" | "div" | "min" | "max" | "maskPos";
 
@@ -54,6 +56,9 @@ function collect(e: EwExpr, inputs: Set<number>, consts: Map<number, number>): v
     case "abs":
     case "sqrt":
     case "relu":
+    case "exp":
+    case "sigmoid":
+    case "tanh":
       collect(e.x, inputs, consts);
       return;
     default:
@@ -103,6 +108,12 @@ export function addElementwise(mod: WasmModule, spec: ElementwiseSpec): void {
           return f32x4.sqrt(tree(e.x));
         case "relu":
           return f32x4.pmax(zero.get(), tree(e.x));
+        case "exp":
+          return expF32x4(f, tree(e.x));
+        case "sigmoid":
+          return sigmoidF32x4(f, tree(e.x));
+        case "tanh":
+          return tanhF32x4(f, tree(e.x));
         case "maskPos": {
           const a = tree(e.a);
           return v128.and(a, f32x4.gt(tree(e.b), zero.get()));
