@@ -227,8 +227,16 @@ function withoutLexicalCascades(
       for (const e of sorted) if (e.at >= tokens.length) dropped.add(e);
     } else if (d.code === "DLM0001" || d.code === "DLM0002") {
       const k = firstTokenFrom(tokens, d.span.end.offset);
-      for (const e of sorted) {
-        if (e.at < k) continue;
+      let lo = 0;
+      let hi = sorted.length;
+      while (lo < hi) {
+        const mid = (lo + hi) >> 1;
+        if (sorted[mid]!.at < k) lo = mid + 1;
+        else hi = mid;
+      }
+      // A few are enough (onePerLine keeps one per line anyway); this keeps the pass linear.
+      for (let i = lo; i < sorted.length && i < lo + 8; i++) {
+        const e = sorted[i]!;
         const sameLine = e.diagnostic.span.start.line === d.span.end.line;
         if (!sameLine && e.at - k > 2) break;
         dropped.add(e);
