@@ -8,7 +8,7 @@
 import type { Node, NodeId } from "../ir/graph.js";
 import type { OpAttrs, OpName } from "../ir/op-attrs.js";
 import type { DType } from "../ir/shapes.js";
-import { inferType } from "../ir/ops.js";
+import { inferType, ops } from "../ir/ops.js";
 import { broadcastShapes, sameShape } from "../ir/shapes.js";
 
 export type Candidate = { [K in OpName]: { op: K; inputs: NodeId[]; attrs: OpAttrs[K] } }[OpName];
@@ -19,6 +19,8 @@ export interface RuleContext {
   afterAutodiff: boolean;
   /** Appends a const (splat when `values` has one element); `named` gives it the replaced node's name. */
   constant(values: number[], shape: readonly number[], dtype: DType, named?: boolean): NodeId;
+  /** Appends a helper node (it takes the replaced node's span, not its name). */
+  helper<K extends OpName>(op: K, inputs: NodeId[], attrs: OpAttrs[K]): NodeId;
 }
 
 export type Rewrite = NodeId | Candidate | undefined;
@@ -45,11 +47,39 @@ export function rewrite(c: Candidate, rc: RuleContext): Rewrite {
   const isOne = (i: number) => splat(i) === 1;
   const f32 = out.dtype === "f32";
 
+  // A broadcasting op broadcasts by itself: broadcast_to on its input only costs a copy.
+  const groups = ops[c.op].groups;
+  if (groups.includes("elementwise") && groups.includes("broadcasting")) {
+    for (let i = 0; i < c.inputs.length; i++) {
+      const x = n(i);
+      if (x.op !== "broadcast_to") continue;
+      const inputs = c.inputs.map((id, k) => (k === i ? x.inputs[0]! : id));
+      const t = inferType(c.op, inputs.map((id) => rc.node(id)), c.attrs as OpAttrs[OpName]);
+      if (sameShape(t.shape, out.shape)) return { ...c, inputs } as Candidate;
+    }
+  }
+
   switch (c.op) {
     case "add":
       if (isZero(1) && asIs(0) !== undefined) return asIs(0);
       if (isZero(0) && asIs(1) !== undefined) return asIs(1);
+      return padsToConcat(n(0), n(1), out.shape, rc);
+    case "pad": {
+      if (c.attrs.pads.every(([lo, hi]) => lo === 0 && hi === 0)) return c.inputs[0]!;
+      const x = n(0);
+      if (x.op === "pad") return { op: "pad", inputs: [x.inputs[0]!], attrs: { pads: c.attrs.pads.map(([lo, hi], k) => [lo + x.attrs.pads[k]![0], hi + x.attrs.pads[k]![1]]) } };
       return undefined;
+    }
+    case "concat": {
+      if (c.inputs.length === 1) return c.inputs[0]!;
+      const axis = c.attrs.axis;
+      if (!c.inputs.some((_, i) => n(i).op === "concat" && (n(i).attrs as { axis: number }).axis === axis)) return undefined;
+      const inputs = c.inputs.flatMap((id, i) => {
+        const x = n(i);
+        return x.op === "concat" && x.attrs.axis === axis ? x.inputs : [id];
+      });
+      return { op: "concat", inputs, attrs: { axis } };
+    }
     case "sub":
       if (isZero(1) && asIs(0) !== undefined) return asIs(0);
       if (f32 && isZero(0) && asIs(1) !== undefined) return { op: "neg", inputs: [c.inputs[1]!], attrs: {} };
@@ -116,6 +146,33 @@ export function rewrite(c: Candidate, rc: RuleContext): Rewrite {
     default:
       return undefined;
   }
+}
+
+/**
+ * pad(a) + pad(b) where the pads differ from zero on one axis only and place a and b side by side there
+ * (slice's gradient, e.g. of a fused q/k/v projection split in three) = pad(concat(a, b)): the zeros
+ * added are exact, except for the sign of a zero, see simplify.ts. Chains of three become one concat
+ * (with the concat and pad rules).
+ */
+function padsToConcat(a: Node, b: Node, shape: number[], rc: RuleContext): Rewrite {
+  if (a.op !== "pad" || b.op !== "pad" || !sameShape(a.shape, shape) || !sameShape(b.shape, shape)) return undefined;
+  const axisOf = (pads: readonly (readonly number[])[]) => {
+    const moved = pads.flatMap((p, k) => (p[0] !== 0 || p[1] !== 0 ? [k] : []));
+    return moved.length === 1 ? moved[0]! : undefined;
+  };
+  const k = axisOf(a.attrs.pads);
+  if (k === undefined || axisOf(b.attrs.pads) !== k) return undefined;
+  const range = (p: Node & { op: "pad" }) => [p.attrs.pads[k]![0], p.attrs.pads[k]![0] + rc.node(p.inputs[0]!).shape[k]!] as const;
+  const [ra, rb] = [range(a), range(b)];
+  const [first, second] = ra[1] === rb[0] ? [a, b] : rb[1] === ra[0] ? [b, a] : [undefined, undefined];
+  if (!first || !second) return undefined;
+  const parts = [first.inputs[0]!, second.inputs[0]!].flatMap((id) => {
+    const x = rc.node(id);
+    return x.op === "concat" && x.attrs.axis === k ? x.inputs : [id];
+  });
+  const joined = rc.helper("concat", parts, { axis: k });
+  const pads = shape.map((_, i): [number, number] => (i === k ? [first.attrs.pads[k]![0], second.attrs.pads[k]![1]] : [0, 0]));
+  return { op: "pad", inputs: [joined], attrs: { pads } };
 }
 
 function mulRule(inputs: NodeId[], shape: number[], f32: boolean, rc: RuleContext): Rewrite {

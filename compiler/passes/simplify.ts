@@ -29,7 +29,9 @@
 //    which a runtime's f32 kernel may miss by an ulp. Random ops are never folded (each call site owns a
 //    stream, and the value depends on the step counter, which is an input).
 // Movement rewrites (reshape, transpose, broadcast_to, reductions over no or unit axes, a keepdims
-// reduction followed by the reshape that drops the kept axes) are exact.
+// reduction followed by the reshape that drops the kept axes, pad∘pad, nested concats, a broadcast_to
+// feeding an op that broadcasts anyway) are exact. pad(a) + pad(b) side by side → pad(concat(a, b)) (the
+// gradient of a split) is exact up to the sign of a zero, like x+0.
 // `cast` to its own dtype needs no rule: ops.ts rejects it, so a valid graph never holds one.
 
 import type { Graph, Node, NodeId } from "../ir/graph.js";
@@ -74,6 +76,7 @@ export function simplify(graph: Graph, ctx: PassContext): Graph {
       node: (id) => out.nodes[id]!,
       afterAutodiff: ctx.afterAutodiff,
       constant: (values, shape, dtype, named = false) => emit("const", [], { values, shape: [...shape], dtype }, n, named),
+      helper: (op, inputs, attrs) => emit(op, inputs, attrs, n, false),
     };
     map[n.id] = simplifyNode(n, { op: n.op, inputs: n.inputs.map((i) => map[i]!), attrs: n.attrs } as Candidate, rc, emit);
   }

@@ -312,3 +312,65 @@ describe("simplify choices", () => {
     expectSameValues(step, r.step, [1, 2, 3], MLP_SMALL.classes);
   });
 });
+
+describe("simplify movement rules", () => {
+  it("drops broadcast_to before an op that broadcasts by itself", async () => {
+    await runCase({
+      name: "implicit-broadcast",
+      build: (b) => {
+        const x = b.input("x", [2, 3]);
+        const row = b.input("row", [3]);
+        b.output("mul", b.mul(b.broadcastTo(row, [2, 3]), x));
+        b.output("select", b.select(b.broadcastTo(b.input("c", [1, 3]), [2, 3]), x, b.broadcastTo(row, [2, 3])));
+        b.output("needed", b.add(b.broadcastTo(row, [4, 2, 3]), x));
+      },
+      check: (g) => {
+        expect(liveOps(g)).toEqual(["mul", "select", "broadcast_to", "add"]);
+      },
+    }, simplifyPass);
+  });
+
+  it("turns the slice gradient (a sum of side-by-side pads) into one concat", async () => {
+    await runCase({
+      name: "pads-to-concat",
+      build: (b) => {
+        const [q, k, v] = ["q", "k", "v"].map((name) => b.input(name, [2, 4, 3]));
+        const pq = b.pad(q!, [[0, 0], [0, 0], [0, 6]]);
+        const pk = b.pad(k!, [[0, 0], [0, 0], [3, 3]]);
+        const pv = b.pad(v!, [[0, 0], [0, 0], [6, 0]]);
+        b.output("qkv", b.add(b.add(pv, pk), pq));
+        b.output("gap", b.add(b.pad(q!, [[0, 0], [0, 0], [0, 4]]), b.pad(k!, [[0, 0], [0, 0], [4, 0]])));
+        b.output("pad_pad", b.pad(b.pad(q!, [[1, 0], [0, 0], [0, 0]]), [[0, 2], [0, 0], [1, 1]]));
+        b.output("pad_zero", b.pad(v!, [[0, 0], [0, 0], [0, 0]]));
+      },
+      check: (g) => {
+        const qkv = g.nodes[g.outputs[0]!.node]!;
+        expect(qkv.op).toBe("concat");
+        expect(qkv.inputs.map((i) => g.nodes[i]!.op === "input" && g.nodes[i]!.attrs.name)).toEqual(["q", "k", "v"]);
+        expect(g.nodes[g.outputs[1]!.node]!.op, "pads that leave a gap stay").toBe("add");
+        const pp = g.nodes[g.outputs[2]!.node]!;
+        expect(pp.op === "pad" && pp.attrs.pads).toEqual([[1, 2], [0, 0], [1, 1]]);
+        expect(g.nodes[g.outputs[3]!.node]!.op).toBe("input");
+      },
+    }, simplifyPass);
+  });
+
+  it("flattens nested concats on the same axis", async () => {
+    await runCase({
+      name: "concat",
+      build: (b) => {
+        const [x, y, z] = ["x", "y", "z"].map((name) => b.input(name, [2, 2]));
+        b.output("flat", b.concat([x!, b.concat([y!, z!], 1)], 1));
+        b.output("other_axis", b.concat([b.concat([y!, z!], 0), b.concat([x!, x!], 0)], 1));
+        b.output("single", b.concat([x!], 0));
+      },
+      check: (g) => {
+        const flat = g.nodes[g.outputs[0]!.node]!;
+        expect(flat.inputs).toHaveLength(3);
+        const other = g.nodes[g.outputs[1]!.node]!;
+        expect(other.inputs.map((i) => g.nodes[i]!.op)).toEqual(["concat", "concat"]);
+        expect(g.nodes[g.outputs[2]!.node]!.op).toBe("input");
+      },
+    }, simplifyPass);
+  });
+});
