@@ -20,6 +20,7 @@ import { ops } from "../ir/ops.js";
 import { sizeOf } from "../ir/shapes.js";
 import type { BufferRequest, MemoryPlan } from "./plan-memory.js";
 import { packBuffers } from "./plan-memory.js";
+import { virtualNodes } from "./fuse-elementwise.js";
 
 export type StepName = "predict" | "evaluate" | "train";
 export const STEP_NAMES: readonly StepName[] = ["predict", "evaluate", "train"];
@@ -50,6 +51,8 @@ export interface StepPlan {
   inPlace: Set<string>;
   /** Scratch buffers per node, with their slot keys. */
   scratch: Map<NodeId, Array<ScratchRequest & { key: string }>>;
+  /** Elementwise nodes computed inside their user's loop (fuse-elementwise.ts): no storage. */
+  virtual: Set<NodeId>;
 }
 
 export interface SlotInfo {
@@ -84,7 +87,12 @@ function neededNodes(s: StepGraph): boolean[] {
   return seen;
 }
 
-export function planModel(model: ModelProgram, scratchOf: ScratchOf = () => []): ModelPlan {
+export interface PlanOptions {
+  /** Fuse elementwise chains into their users' loops (default true). */
+  fuse?: boolean;
+}
+
+export function planModel(model: ModelProgram, scratchOf: ScratchOf = () => [], options: PlanOptions = {}): ModelPlan {
   const requests: BufferRequest[] = [];
   const info = new Map<string, SlotInfo>();
   const ALWAYS = { first: 0, last: Number.MAX_SAFE_INTEGER };
@@ -98,7 +106,7 @@ export function planModel(model: ModelProgram, scratchOf: ScratchOf = () => []):
   for (const step of STEP_NAMES) {
     const sg = model[step];
     if (!sg) continue;
-    const plan = planStep(step, sg, model, scratchOf, base, requests, info);
+    const plan = planStep(step, sg, model, scratchOf, base, requests, info, options.fuse ?? true);
     steps.push(plan);
     base += sg.graph.nodes.length + 3;
   }
@@ -107,9 +115,10 @@ export function planModel(model: ModelProgram, scratchOf: ScratchOf = () => []):
 }
 
 function planStep(step: StepName, sg: StepGraph, model: ModelProgram, scratchOf: ScratchOf, base: number,
-  requests: BufferRequest[], info: Map<string, SlotInfo>): StepPlan {
+  requests: BufferRequest[], info: Map<string, SlotInfo>, fuse: boolean): StepPlan {
   const g = sg.graph;
   const needed = neededNodes(sg);
+  const virtual = fuse ? virtualNodes(sg, needed) : new Set<NodeId>();
   const order = g.nodes.filter((n) => needed[n.id]).map((n) => n.id);
   const pos = (id: NodeId): number => base + 1 + id;
   const end = base + g.nodes.length + 1;
@@ -125,11 +134,17 @@ function planStep(step: StepName, sg: StepGraph, model: ModelProgram, scratchOf:
 
   // Last position at which each root's bytes are read (through any alias).
   const lastUse = new Map<NodeId, number>();
-  const touch = (id: NodeId, at: number) => {
+  // A virtual node is computed in its root's loop, so what it reads is read there.
+  const touch = (id: NodeId, at: number): void => {
+    if (virtual.has(id)) {
+      for (const i of g.nodes[id]!.inputs) touch(i, at);
+      return;
+    }
     const r = root[id]!;
     lastUse.set(r, Math.max(lastUse.get(r) ?? pos(r), at));
   };
   for (const id of order) {
+    if (virtual.has(id)) continue;
     touch(id, pos(id));
     for (const i of g.nodes[id]!.inputs) touch(i, pos(id));
   }
@@ -155,11 +170,10 @@ function planStep(step: StepName, sg: StepGraph, model: ModelProgram, scratchOf:
     const p = paramNode.get(u.state);
     if (p !== undefined) {
       if ((lastUse.get(p) ?? 0) > pos(u.node)) continue;
-      // u may read the old state only element for element.
-      const readsOld = n.inputs.filter((i) => root[i] === p);
+      // u may read the old state only element for element (through its fused tree too).
+      const readsOld = leavesOf(u.node, g, virtual).filter((i) => root[i] === p);
       if (readsOld.some((i) => !sameShape(g.nodes[i]!.shape, n.shape))) continue;
     }
-    // Another update must not need the old value of this state after u (reads go through the param node).
     writtenInPlace.add(u.node);
     inPlace.add(u.state);
     storage.set(u.node, { kind: "state", name: u.state });
@@ -168,7 +182,7 @@ function planStep(step: StepName, sg: StepGraph, model: ModelProgram, scratchOf:
   const scratch = new Map<NodeId, Array<ScratchRequest & { key: string }>>();
   for (const id of order) {
     const n = g.nodes[id]!;
-    if (root[id] !== id) continue;
+    if (root[id] !== id || virtual.has(id)) continue;
     if (storage.has(id)) continue;
     if (n.op === "param") {
       storage.set(id, { kind: "state", name: stateOfParam(n) });
@@ -192,6 +206,7 @@ function planStep(step: StepName, sg: StepGraph, model: ModelProgram, scratchOf:
     requests.push({ key, bytes: 4 * length, first, last });
   }
   for (const id of order) {
+    if (virtual.has(id)) continue;
     const r = root[id]!;
     if (r !== id) storage.set(id, storage.get(r)!);
     const n = g.nodes[id]!;
@@ -205,7 +220,17 @@ function planStep(step: StepName, sg: StepGraph, model: ModelProgram, scratchOf:
     });
     scratch.set(id, list);
   }
-  return { step, graph: g, order, storage, inPlace, scratch };
+  return { step, graph: g, order, storage, inPlace, scratch, virtual };
+}
+
+/** The materialized nodes a (possibly fused) node reads: its inputs, looking through virtual ones. */
+export function leavesOf(id: NodeId, g: Graph, virtual: ReadonlySet<NodeId>): NodeId[] {
+  const out: NodeId[] = [];
+  for (const i of g.nodes[id]!.inputs) {
+    if (virtual.has(i)) out.push(...leavesOf(i, g, virtual));
+    else out.push(i);
+  }
+  return out;
 }
 
 /** True when every (transitive, through aliases) user of a const is elementwise, so it can be a literal. */

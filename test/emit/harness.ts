@@ -30,8 +30,8 @@ export interface ModelClass {
   create(options?: { seed?: number }): Promise<LoadedModel>;
 }
 
-export async function loadModel(model: ModelProgram, file: string): Promise<ModelClass> {
-  const mod = await loadCompiled(compiledOf(model, file));
+export async function loadModel(model: ModelProgram, file: string, options: { fuse?: boolean } = {}): Promise<ModelClass> {
+  const mod = await loadCompiled(compiledOf(model, file), options);
   const cls = mod[model.name];
   if (typeof cls !== "function") throw new Error(`module has no class ${model.name}`);
   return cls as unknown as ModelClass;

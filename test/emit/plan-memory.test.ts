@@ -73,6 +73,18 @@ describe.each([
 });
 
 describe("storage decisions", () => {
+  it("fuses an Adam update: its intermediates are virtual and take no memory", () => {
+    const model = cnnProgram(4);
+    const fused = planModel(model);
+    const plain = planModel(model, () => [], { fuse: false });
+    const train = fused.steps.find((s) => s.step === "train")!;
+    expect(train.virtual.size).toBeGreaterThan(10);
+    for (const id of train.virtual) expect(train.storage.has(id)).toBe(false);
+    expect(checkPlan(fused)).toEqual([]);
+    expect(fused.slots.length).toBeLessThan(plain.slots.length);
+    expect(fused.arenaBytes).toBeLessThanOrEqual(plain.arenaBytes);
+  });
+
   it("reshape and stop_gradient alias their input; a scalar const used elementwise is a literal", () => {
     const b = new Builder();
     const x = b.input("x", [2, 6]);

@@ -5,14 +5,16 @@
 import { describe, expect, it } from "vitest";
 import type { ModelProgram } from "../../compiler/program/types.js";
 import { cnnProgram, mlpProgram } from "./programs.js";
-import { copyState, expectClose, loadModel, referenceStep, separable } from "./harness.js";
+import { copyState, expectClose, loadModel as load, referenceStep, separable } from "./harness.js";
 
-const cases: Array<{ name: string; program: () => ModelProgram; file: string; input: string; perExample: number }> = [
+const cases: Array<{ name: string; program: () => ModelProgram; file: string; input: string; perExample: number; fuse?: boolean }> = [
   { name: "MLP (dropout, SGD)", program: () => mlpProgram(8), file: "mlp.dlm", input: "x", perExample: 12 },
   { name: "CNN (conv, max pool, Adam)", program: () => cnnProgram(4), file: "cnn.dlm", input: "image", perExample: 36 },
+  { name: "CNN without elementwise fusion", program: () => cnnProgram(4), file: "cnn.dlm", input: "image", perExample: 36, fuse: false },
 ];
 
-describe.each(cases)("$name", ({ program, file, input, perExample }) => {
+describe.each(cases)("$name", ({ program, file, input, perExample, fuse }) => {
+  const loadModel = (m: ModelProgram, f: string) => load(m, f, fuse === undefined ? {} : { fuse });
   it("predict equals the reference on the same weights, for any example count", async () => {
     const model = program();
     const Model = await loadModel(model, file);

@@ -27,6 +27,8 @@ export interface EmitOptions {
   version?: string;
   /** Run prettier on the output (default true). */
   format?: boolean;
+  /** Fuse elementwise chains into one loop (default true; false emits one loop per node). */
+  fuse?: boolean;
 }
 
 export interface EmitResult {
@@ -93,7 +95,7 @@ export function emitUnformatted(program: CompiledProgram, options: EmitOptions =
   const body: StatementStructures[] = [];
   let usesFit = false;
   for (const model of program.models) {
-    const m = emitModel(model, mod, top, RUNTIME_NAMES, source, { file });
+    const m = emitModel(model, mod, top, RUNTIME_NAMES, source, { file, fuse: options.fuse ?? true });
     plans[model.name] = m.plan;
     usesFit ||= m.usesFit;
     body.push(...m.statements);

@@ -69,7 +69,7 @@ function nest(sizes: readonly number[], body: string): string {
  * (`a[i]!`, `b[j]!`, a literal); a read used more than once is bound to a local first.
  */
 export function elementwiseLoop(out: string, outShape: readonly number[], operands: readonly LoopOperand[],
-  expr: (reads: string[]) => string): string {
+  expr: (reads: string[]) => string | { lines: string[]; value: string }): string {
   const strideLists = [stridesOf(outShape), ...operands.map((o) => (o.array === null ? outShape.map(() => 0) : broadcastStrides(outShape, o.shape)))];
   const { sizes, strides } = collapse(outShape, strideLists);
   if (sizes.length > VARS.length) throw new Error(`elementwise loop of rank ${sizes.length} after merging axes`);
@@ -77,9 +77,12 @@ export function elementwiseLoop(out: string, outShape: readonly number[], operan
   const reads = operands.map((o, t) => (o.array === null ? o.literal! : `${o.array}[${indexExpr(vars, strides[t + 1]!)}]!`));
   // Placeholders first, so a repeated read can be bound to a local (x0, x1…) rather than read twice.
   const marks = operands.map((_, t) => `\u0000${t}\u0000`);
-  const template = expr(marks);
+  const made = expr(marks);
+  const parts = typeof made === "string" ? { lines: [], value: made } : made;
+  const sep = "\u0001";
+  const template = [...parts.lines, parts.value].join(sep);
   const lets: string[] = [];
-  const final = marks.reduce((text, m, t) => {
+  const filled = marks.reduce((text, m, t) => {
     const count = text.split(m).length - 1;
     if (count > 1 && operands[t]!.array !== null) {
       lets.push(`const x${t} = ${reads[t]};`);
@@ -87,6 +90,9 @@ export function elementwiseLoop(out: string, outShape: readonly number[], operan
     }
     return text.split(m).join(reads[t]!);
   }, template);
+  const pieces = filled.split(sep);
+  const final = pieces.pop()!;
+  lets.push(...pieces);
   const store = `${out}[${indexExpr(vars, strides[0]!)}] = ${final};`;
   const body = lets.length > 0 ? `{\n${lets.join("\n")}\n${store}\n}` : store;
   return sizes.length === 0 ? body : nest(sizes, body);

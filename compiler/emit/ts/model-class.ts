@@ -65,7 +65,7 @@ const method = (name: string, body: string[], extra: Partial<MethodDeclarationSt
 });
 
 export function emitModel(model: ModelProgram, mod: ModuleContext, topNames: Namer, runtimeNames: readonly string[], source: SourceText | undefined,
-  meta: { file: string }): EmittedModel {
+  meta: { file: string; fuse: boolean }): EmittedModel {
   const className = topNames.fresh(model.name, "pascal");
   const types = {
     inputs: topNames.fresh(`${className}Inputs`, "pascal"),
@@ -83,7 +83,7 @@ export function emitModel(model: ModelProgram, mod: ModuleContext, topNames: Nam
   const plan = planModel(model, (n, g) => {
     const step = (["predict", "evaluate", "train"] as const).find((s) => model[s]?.graph === g)!;
     return scratchOf(n, pairsOf.get(step)!, (id) => g.nodes[id]!.shape);
-  });
+  }, { fuse: meta.fuse });
   const cls = new ClassContext(mod, plan, runtimeNames);
   for (const st of model.state) stateView(cls, model, st.name);
 

@@ -9,6 +9,7 @@ import type { PoolAttrs, ConvAttrs } from "../../ir/op-attrs.js";
 import { sizeOf } from "../../ir/shapes.js";
 import type { LoopOperand } from "./loops.js";
 import { elementwiseLoop, placeLoop } from "./loops.js";
+import { identifier } from "./names.js";
 import type { ClassContext, ModuleContext } from "./context.js";
 
 export interface StepEmitter {
@@ -23,6 +24,8 @@ export interface StepEmitter {
   /** A readable base for field names (the node's name or `t<id>`). */
   hint(id: NodeId): string;
   pairs: PoolPairs;
+  /** Nodes fused into their user's loop. */
+  virtual: ReadonlySet<NodeId>;
 }
 
 /** A max_pool2d_backward reuses the argmax of the max_pool2d of the same input and window. */
@@ -97,19 +100,52 @@ const binaryCode: { [K in Binary]: (a: string, b: string) => string } = {
   equal: (a, b) => `${a} === ${b} ? 1 : 0`,
 };
 
-const LOCALS = ["a", "b", "c"];
+const LOCALS = ["a", "b", "c", "d", "e", "f", "g", "h"];
 
-/** `{ const y = this.out, a = this.in; for (…) y[i] = … }` */
-function loopStatement(s: StepEmitter, n: Node, expr: (reads: string[]) => string): string {
+/** The expression of one elementwise node applied to argument expressions. */
+function elementwiseCode(n: Node, args: string[], s: StepEmitter): string {
+  if (isUnary(n.op)) return (unaryCode[n.op] as (x: string, n: Node, s: StepEmitter) => string)(args[0]!, n, s);
+  if (isBinary(n.op)) return binaryCode[n.op](args[0]!, args[1]!);
+  if (n.op === "select") return `${args[0]} !== 0 ? ${args[1]} : ${args[2]}`;
+  if (n.op === "broadcast_to") return args[0]!;
+  throw new EmitError(`${n.op} is not elementwise`);
+}
+
+/**
+ * `{ const y = this.out, a = this.in; for (…) { const t = …; y[i] = … } }`: the node and the virtual nodes
+ * fused into it (compiler/plan/fuse-elementwise.ts) in one loop; each virtual node is one `const` of the
+ * loop body, in graph order, and only materialized leaves are read from memory.
+ */
+function loopStatement(s: StepEmitter, n: Node): string {
   const decls = [`y = ${s.arr(n.id)}`];
-  const operands: LoopOperand[] = n.inputs.map((id, t) => {
+  const leaves: NodeId[] = [];
+  const fused: NodeId[] = [];
+  const visit = (id: NodeId) => {
+    if (s.virtual.has(id)) {
+      if (fused.includes(id)) return;
+      for (const i of s.node(id).inputs) visit(i);
+      fused.push(id);
+    } else if (!leaves.includes(id)) leaves.push(id);
+  };
+  for (const i of n.inputs) visit(i);
+  fused.sort((p, q) => p - q);
+  if (leaves.length > LOCALS.length) throw new EmitError(`a fused loop reading ${leaves.length} arrays`);
+  let letters = 0;
+  const operands: LoopOperand[] = leaves.map((id) => {
     const o = s.operand(id);
     const shape = s.node(id).shape;
     if (o.array === null) return { array: null, literal: o.literal!, shape };
-    decls.push(`${LOCALS[t]} = ${o.array}`);
-    return { array: LOCALS[t]!, shape };
+    const name = LOCALS[letters++]!;
+    decls.push(`${name} = ${o.array}`);
+    return { array: name, shape };
   });
-  return `{\nconst ${decls.join(", ")};\n${elementwiseLoop("y", n.shape, operands, expr)}\n}`;
+  const local = (id: NodeId) => identifier(`${s.node(id).op}${id}`);
+  const body = (reads: string[]) => {
+    const arg = (id: NodeId) => (s.virtual.has(id) ? local(id) : reads[leaves.indexOf(id)]!);
+    const lines = fused.map((id) => `const ${local(id)} = ${elementwiseCode(s.node(id), s.node(id).inputs.map(arg), s)};`);
+    return { lines, value: elementwiseCode(n, n.inputs.map(arg), s) };
+  };
+  return `{\nconst ${decls.join(", ")};\n${elementwiseLoop("y", n.shape, operands, body)}\n}`;
 }
 
 function isUnary(op: OpName): op is Unary {
@@ -170,18 +206,11 @@ export function emitNode(n: Node, s: StepEmitter): string[] {
   const y = () => s.arr(n.id);
   // Aliases (planned as views of their input's bytes) and sources have no code.
   if (n.op === "reshape" || n.op === "stop_gradient" || n.op === "const" || n.op === "input" || n.op === "param") return [];
-  if (isUnary(n.op)) {
-    const code = unaryCode[n.op] as (x: string, n: Node, s: StepEmitter) => string;
-    return [loopStatement(s, n, ([a]) => code(a!, n, s))];
-  }
-  if (isBinary(n.op)) return [loopStatement(s, n, ([a, b]) => binaryCode[n.op as Binary](a!, b!))];
+  // A virtual node is computed inside its user's loop.
+  if (s.virtual.has(n.id)) return [];
+  if (isUnary(n.op) || isBinary(n.op) || n.op === "select" || n.op === "broadcast_to") return [loopStatement(s, n)];
 
   switch (n.op) {
-    case "select":
-      return [loopStatement(s, n, ([c, a, b]) => `${c} !== 0 ? ${a} : ${b}`)];
-    case "broadcast_to":
-      return [loopStatement(s, n, ([a]) => a!)];
-
     case "sum":
     case "mean":
     case "max": {

@@ -41,6 +41,7 @@ export function makeStepEmitter(cls: ClassContext, model: ModelProgram, plan: St
     node,
     hint,
     pairs,
+    virtual: plan.virtual,
     arr(id) {
       const st = plan.storage.get(id);
       const n = node(id);

@@ -9,8 +9,8 @@ export type { FinishedModule, FinishOptions, FunctionSignature, WasmModuleOption
 export { WasmModule, WasmValidationError } from "./module.js";
 export type { LoadedWasm, LoadWasmOptions, WasmMemory } from "./load.js";
 export { createMemory, loadWasm, loadWasmSync, pagesFor } from "./load.js";
-export type { MatmulConfig, MatmulFn } from "./kernels/matmul.js";
-export { addMatmul, MATMUL_DEFAULTS, matmulScratchBytes } from "./kernels/matmul.js";
+export type { BatchMatmulFn, MatmulConfig, MatmulFn } from "./kernels/matmul.js";
+export { addMatmul, batchMatmulName, MATMUL_DEFAULTS, matmulScratchBytes } from "./kernels/matmul.js";
 export type { ElementwiseFn, ElementwiseSpec, EwBinaryOp, EwExpr, EwInputKind, EwUnaryOp } from "./kernels/elementwise.js";
 export { addElementwise } from "./kernels/elementwise.js";
 export type { ReduceFn, ReduceOp, ReduceSpec } from "./kernels/reduce.js";

@@ -55,6 +55,34 @@ export type MatmulFn = (
   packB: number,
 ) => void;
 
+/**
+ * Signature of `<name>_batch`: c[p] (+)= op(a[p])·op(b[p]) for p < batch, as
+ * runtime/kernels/batch-matmul.ts: strides in elements (0 broadcasts an operand; strideC = 0 sums the
+ * batch into one c, so items after the first accumulate).
+ */
+export type BatchMatmulFn = (
+  a: number,
+  b: number,
+  c: number,
+  batch: number,
+  M: number,
+  N: number,
+  K: number,
+  transA: number,
+  transB: number,
+  accumulate: number,
+  strideA: number,
+  strideB: number,
+  strideC: number,
+  packA: number,
+  packB: number,
+) => void;
+
+export function batchMatmulName(config: MatmulConfig = {}): string {
+  return `${config.name ?? MATMUL_DEFAULTS.name}_batch`;
+}
+
+/** Adds `<name>` (MatmulFn) and `<name>_batch` (BatchMatmulFn), both exported, and their helpers. */
 export function addMatmul(mod: WasmModule, config: MatmulConfig = {}): void {
   const { name, mc: MC, kc: KC, nc: NC } = { ...MATMUL_DEFAULTS, ...config };
   if (MC % MR || NC % NR || MC <= 0 || NC <= 0 || KC <= 0)
@@ -158,6 +186,28 @@ export function addMatmul(mod: WasmModule, config: MatmulConfig = {}): void {
             f.call(packFunctionName(name, 4), [p.a.get(), p.packA.get(), ic.get(), pc.get(), mc.get(), kc.get(), sAi.get(), sAk.get()]),
             f.forRange(jr, 0, () => nc.get(), NR, [f.forRange(ir, 0, () => mc.get(), MR, [...microkernel, ...storeTile])]),
           ]),
+        ]),
+      ]),
+    ];
+  });
+  addBatch(mod, name);
+}
+
+function addBatch(mod: WasmModule, name: string): void {
+  const params = {
+    a: "i32", b: "i32", c: "i32", batch: "i32", M: "i32", N: "i32", K: "i32", transA: "i32", transB: "i32",
+    accumulate: "i32", strideA: "i32", strideB: "i32", strideC: "i32", packA: "i32", packB: "i32",
+  } as const;
+  mod.addFunction(`${name}_batch`, { params, result: "none", export: true }, (f, p) => {
+    const { i32 } = f;
+    const q = f.local("q", "i32");
+    const at = (base: Local<"i32">, stride: Local<"i32">): Expr<"i32"> => i32.add(base.get(), i32.shl(i32.mul(q.get(), stride.get()), 2));
+    return [
+      f.forRange(q, 0, () => p.batch.get(), 1, [
+        f.call(name, [
+          at(p.a, p.strideA), at(p.b, p.strideB), at(p.c, p.strideC), p.M.get(), p.N.get(), p.K.get(), p.transA.get(), p.transB.get(),
+          i32.or(p.accumulate.get(), i32.and(i32.eqz(p.strideC.get()), i32.gtS(q.get(), 0))),
+          p.packA.get(), p.packB.get(),
         ]),
       ]),
     ];
