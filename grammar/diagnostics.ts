@@ -48,6 +48,7 @@ export const diagnosticCodes = {
   DLM1012: { severity: "error", title: "unknown data" },
   DLM1013: { severity: "error", title: "unknown data source or transform" },
   DLM1014: { severity: "error", title: "recursive model" },
+  DLM1015: { severity: "error", title: "models nested too deeply" },
 
   // --- DLM2xxx: types and shapes ---------------------------------------------------------------------
   DLM2001: { severity: "error", title: "wrong argument type" },

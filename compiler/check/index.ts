@@ -27,19 +27,32 @@ export function check(program: Program, _options: Record<string, never> = {}): C
   const sink = new Sink();
   const index = indexProgram(program, sink);
   const models: CheckedModel[] = [];
+  // Depth-first, callees first, with an explicit stack: a file may chain thousands of models.
   const done = new Set<string>();
-  const visit = (decl: ModelDecl, path: Set<string>): void => {
-    const name = decl.name.name;
-    if (done.has(name) || path.has(name)) return;
-    path.add(name);
-    for (const used of referencedNames(decl)) {
-      const callee = index.models.get(used);
-      if (callee) visit(callee, path);
+  const entered = new Set<string>();
+  for (const root of index.models.values()) {
+    const stack: Array<{ decl: ModelDecl; callees?: ModelDecl[] }> = [{ decl: root }];
+    while (stack.length > 0) {
+      const top = stack[stack.length - 1]!;
+      const name = top.decl.name.name;
+      if (!top.callees) {
+        if (done.has(name) || entered.has(name)) {
+          stack.pop();
+          continue;
+        }
+        entered.add(name);
+        top.callees = [...referencedNames(top.decl)].flatMap((n) => index.models.get(n) ?? []).reverse();
+      }
+      const next = top.callees.pop();
+      if (next) {
+        stack.push({ decl: next });
+        continue;
+      }
+      stack.pop();
+      done.add(name);
+      models.push(checkModel(index, top.decl, sink));
     }
-    done.add(name);
-    models.push(checkModel(index, decl, sink));
-  };
-  for (const decl of index.models.values()) visit(decl, new Set());
+  }
   // Report models in source order.
   models.sort((a, b) => a.span.start.offset - b.span.start.offset);
   const data = [...index.data.values()].map((d) => checkData(index, d, sink));

@@ -172,11 +172,18 @@ export function unify(declared: TensorType, actual: TensorType, dims: Map<string
   return true;
 }
 
+/** Inlining depth bound: a chain of models using models is inlined, so it must stay shallow. */
+export const MAX_MODEL_NESTING = 32;
+
 /** Applies a model instance: its body inlined under the instance path. */
 export function inlineModel(ctx: Ctx, ref: LayerRef & { kind: "model" }, inputs: Val[], span: Span): Val {
   const name = ref.decl.name.name;
   if (ctx.stack.includes(name)) {
     ctx.sink.report("DLM1014", `model ${name} uses itself (${[...ctx.stack, name].join(" → ")})`, span);
+    return unknown;
+  }
+  if (ctx.stack.length >= MAX_MODEL_NESTING) {
+    ctx.sink.report("DLM1015", `models nest more than ${MAX_MODEL_NESTING} deep here (${ctx.stack.slice(0, 3).join(" → ")} → …)`, span);
     return unknown;
   }
   if (inputs.some((v) => v.kind === "unknown")) return unknown;

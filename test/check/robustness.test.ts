@@ -95,3 +95,14 @@ describe("robustness", () => {
     expect(r.diagnostics.filter((d) => d.code === "DLM2002")).toHaveLength(19);
   });
 });
+
+test("a chain of 2,000 models, each using the next, checks without overflowing the stack", () => {
+  const n = 2000;
+  const model = (i: number) =>
+    `model M${i} {\n  input x: f32[B, 4]\n  output y: f32[B, 4]\n  y = x |> ${i + 1 < n ? `M${i + 1}` : "relu"}\n}\n`;
+  const r = check(parse(Array.from({ length: n }, (_, i) => model(i)).join(""), "chain.dlm").ast);
+  expect(r.program.models).toHaveLength(n);
+  const deep = r.diagnostics.filter((d) => d.code === "DLM1015");
+  expect(deep.length).toBeGreaterThan(0);
+  expect(r.diagnostics.every((d) => d.code === "DLM1015")).toBe(true);
+});
