@@ -29,6 +29,7 @@ import type { TopItemCstNode } from "./cst.generated.js";
 import * as T from "./tokens.js";
 
 export { MAX_AST_DEPTH } from "./to-ast.js";
+export { printAst } from "./print-ast.js";
 
 /** Longest text accepted, in UTF-16 code units (4 MiB). */
 export const MAX_FILE_CHARS = 4 * 1024 * 1024;
@@ -99,7 +100,7 @@ function parseSource(source: SourceFile): ParseResult {
     for (let k = 0; k < starts.length; k++) {
       const a = starts[k]!;
       const b = k + 1 < starts.length ? starts[k + 1]! : tokens.length;
-      const ctx: MessageContext = { source, tokens, openerAt: scan.openerAt, segmentEnd: b };
+      const ctx: MessageContext = { source, tokens, openerAt: scan.openerAt, segmentStart: a, segmentEnd: b };
       setMessageContext(ctx);
       parser.text = source.text;
       parser.input = tokens.slice(a, b);

@@ -19,6 +19,8 @@ export interface MessageContext {
   tokens: readonly IToken[];
   /** For each token index, the index of the innermost bracket still open before it, or -1. */
   openerAt: Int32Array;
+  /** Index in `tokens` of the keyword of the declaration being parsed. */
+  segmentStart: number;
   /** Index in `tokens` just past the declaration being parsed (where the parser sees its end of input). */
   segmentEnd: number;
 }
@@ -126,13 +128,12 @@ function describeOpener(ctx: MessageContext, i: number): string {
   const where = `at ${at.line}:${at.column}`;
   if (opener.tokenType === T.LCurly) {
     if (prev?.tokenType === T.Step) return `the step block opened ${where}`;
-    for (let j = i - 1; j >= 0; j--) {
-      const tok = toks[j]!;
-      if (T.declarationKeywords.has(tok.tokenType)) {
-        const name = toks[j + 1];
-        const named = name?.tokenType === T.Identifier ? ` '${shorten(name.image)}'` : "";
-        return `${tok.image}${named} (opened ${where})`;
-      }
+    // Brackets never stay open across declarations, so the declaration is the one being parsed.
+    const decl = toks[ctx.segmentStart];
+    if (decl !== undefined && T.declarationKeywords.has(decl.tokenType) && ctx.segmentStart < i) {
+      const name = toks[ctx.segmentStart + 1];
+      const named = name?.tokenType === T.Identifier ? ` '${shorten(name.image)}'` : "";
+      return `${decl.image}${named} (opened ${where})`;
     }
     return `the '{' ${where}`;
   }
