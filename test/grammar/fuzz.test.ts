@@ -33,6 +33,10 @@ function checkInvariants(text: string) {
       problems.push(`unexpected code ${d.code}: ${d.message}`);
     }
     if (d.message.length === 0) problems.push(`empty message for ${d.code}`);
+    // Messages speak the user's language, never the grammar's token or rule names.
+    if (/CallLParen|LParen|RParen|LCurly|RCurly|LBracket|RBracket|PipeOp|NumberLit|StringLit|Identifier|EOF|-->|<--|\bcst\b/.test(d.message)) {
+      problems.push(`internal name in message: ${d.message}`);
+    }
   }
   const stack: Node[] = [r.ast];
   while (stack.length > 0) {
