@@ -3,6 +3,7 @@
 
 import { expect } from "vitest";
 import { loadCompiled } from "../../compiler/emit/ts/load.js";
+import { classNameOf } from "../../compiler/emit/ts/index.js";
 import { evaluate } from "../../compiler/ir/reference.js";
 import type { ModelProgram, StepGraph } from "../../compiler/program/types.js";
 import type { Dataset } from "../../runtime/data/dataset.js";
@@ -32,7 +33,7 @@ export interface ModelClass {
 
 export async function loadModel(model: ModelProgram, file: string, options: { fuse?: boolean } = {}): Promise<ModelClass> {
   const mod = await loadCompiled(compiledOf(model, file), options);
-  const cls = mod[model.name];
+  const cls = mod[classNameOf(compiledOf(model, file), model.name)];
   if (typeof cls !== "function") throw new Error(`module has no class ${model.name}`);
   return cls as unknown as ModelClass;
 }

@@ -68,3 +68,18 @@ describe("strings and comments", () => {
     expect(propertyKey("__proto__")).toBe('["__proto__"]');
   });
 });
+
+describe("model names that clash", () => {
+  it("a model called like a runtime import gets another class name, which classNameOf reports", async () => {
+    const { mlpProgram, compiledOf } = await import("./programs.js");
+    const { classNameOf } = await import("../../compiler/emit/ts/index.js");
+    const { loadCompiled } = await import("../../compiler/emit/ts/load.js");
+    const model = { ...mlpProgram(4), name: "Dataset" };
+    const program = compiledOf(model, "weird name.dlm");
+    const name = classNameOf(program, "Dataset");
+    expect(name).toBe("Dataset2");
+    const mod = await loadCompiled(program);
+    expect(typeof mod[name]).toBe("function");
+    expect(mod["Dataset"]).toBeUndefined();
+  });
+});

@@ -11,7 +11,8 @@ import type { CompiledProgram } from "../../program/types.js";
 import type { ModelPlan } from "../../plan/step-values.js";
 import { ModuleContext } from "./context.js";
 import { fitTypes, helperCode, helperOrder } from "./helpers.js";
-import { HELPERS, emitModel } from "./model-class.js";
+import { HELPERS, emitModel, modelNames } from "./model-class.js";
+import type { ModelNames } from "./model-class.js";
 import { Namer, commentText } from "./names.js";
 import type { SourceText } from "./step.js";
 
@@ -85,17 +86,30 @@ function sourceText(sources: Record<string, string> | undefined): SourceText | u
   };
 }
 
+/** Class and interface names of every model, by model name (what `loadCompiled`'s module exports). */
+export function moduleNames(program: CompiledProgram): Map<string, ModelNames> {
+  const top = new Namer(RUNTIME_NAMES);
+  return new Map(program.models.map((m) => [m.name, modelNames(m, top)]));
+}
+
+/** The exported class name of a model (e.g. for `dlm train` to find it in the loaded module). */
+export function classNameOf(program: CompiledProgram, model: string): string {
+  const names = moduleNames(program).get(model);
+  if (!names) throw new Error(`no model ${model} in ${program.file}`);
+  return names.className;
+}
+
 /** The module text before formatting. */
 export function emitUnformatted(program: CompiledProgram, options: EmitOptions = {}): { text: string; plans: Record<string, ModelPlan> } {
   const mod = new ModuleContext();
-  const top = new Namer(RUNTIME_NAMES);
+  const names = moduleNames(program);
   const source = sourceText(options.sources);
   const file = program.file.split(/[\\/]/).pop() ?? program.file;
   const plans: Record<string, ModelPlan> = {};
   const body: StatementStructures[] = [];
   let usesFit = false;
   for (const model of program.models) {
-    const m = emitModel(model, mod, top, RUNTIME_NAMES, source, { file, fuse: options.fuse ?? true });
+    const m = emitModel(model, names.get(model.name)!, mod, RUNTIME_NAMES, source, { file, fuse: options.fuse ?? true });
     plans[model.name] = m.plan;
     usesFit ||= m.usesFit;
     body.push(...m.statements);

@@ -64,15 +64,28 @@ const method = (name: string, body: string[], extra: Partial<MethodDeclarationSt
   ...extra,
 });
 
-export function emitModel(model: ModelProgram, mod: ModuleContext, topNames: Namer, runtimeNames: readonly string[], source: SourceText | undefined,
-  meta: { file: string; fuse: boolean }): EmittedModel {
+export interface ModelNames {
+  className: string;
+  types: { inputs: string; outputs: string; batch: string; metrics: string };
+}
+
+/** Top-level names of one model's class and interfaces, unique within the module. */
+export function modelNames(model: ModelProgram, topNames: Namer): ModelNames {
   const className = topNames.fresh(model.name, "pascal");
-  const types = {
-    inputs: topNames.fresh(`${className}Inputs`, "pascal"),
-    outputs: topNames.fresh(`${className}Outputs`, "pascal"),
-    batch: topNames.fresh(`${className}Batch`, "pascal"),
-    metrics: topNames.fresh(`${className}Metrics`, "pascal"),
+  return {
+    className,
+    types: {
+      inputs: topNames.fresh(`${className}Inputs`, "pascal"),
+      outputs: topNames.fresh(`${className}Outputs`, "pascal"),
+      batch: topNames.fresh(`${className}Batch`, "pascal"),
+      metrics: topNames.fresh(`${className}Metrics`, "pascal"),
+    },
   };
+}
+
+export function emitModel(model: ModelProgram, names: ModelNames, mod: ModuleContext, runtimeNames: readonly string[], source: SourceText | undefined,
+  meta: { file: string; fuse: boolean }): EmittedModel {
+  const { className, types } = names;
 
   // Pairs and scratch are per step graph; the planner asks for scratch node by node.
   const pairsOf = new Map<StepName, PoolPairs>();
