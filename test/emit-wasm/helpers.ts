@@ -35,6 +35,7 @@ export class Heap {
     if (need > 0) this.memory.grow(need);
     return at;
   }
+  /** Frees everything above `to` (default: everything; pass `alloc(0)` taken earlier to keep what lies below). */
   reset(to = 1024): void {
     this.#top = to;
   }

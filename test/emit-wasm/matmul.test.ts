@@ -4,13 +4,14 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import { WasmModule } from "../../compiler/emit/wasm/module.js";
 import { loadWasm, createMemory } from "../../compiler/emit/wasm/load.js";
-import type { MatmulConfig, MatmulFn } from "../../compiler/emit/wasm/kernels/matmul.js";
-import { addMatmul, matmulScratchBytes } from "../../compiler/emit/wasm/kernels/matmul.js";
-import { refMatmul } from "../../runtime/kernels/reference/matmul.js";
+import type { BatchMatmulFn, MatmulConfig, MatmulFn } from "../../compiler/emit/wasm/kernels/matmul.js";
+import { addMatmul, batchMatmulName, matmulScratchBytes } from "../../compiler/emit/wasm/kernels/matmul.js";
+import { refBatchMatmul, refMatmul } from "../../runtime/kernels/reference/matmul.js";
 import { Heap, randArray, rng } from "./helpers.js";
 
 interface Built {
   matmul: MatmulFn;
+  batch: BatchMatmulFn;
   heap: Heap;
   packA: number;
   packB: number;
@@ -21,12 +22,13 @@ async function build(config: MatmulConfig): Promise<Built> {
   addMatmul(mod, config);
   const { binary } = mod.finish({ optimize: true });
   const memory = createMemory(1);
-  const { exports } = await loadWasm<{ matmul: MatmulFn }>(binary, ["matmul"], { memory });
+  const batchName = batchMatmulName(config);
+  const { exports } = await loadWasm<Record<string, MatmulFn & BatchMatmulFn>>(binary, ["matmul", batchName], { memory });
   const heap = new Heap(memory);
   const s = matmulScratchBytes(config);
   const packA = heap.alloc(s.packA);
   const packB = heap.alloc(s.packB);
-  return { matmul: exports.matmul, heap, packA, packB };
+  return { matmul: exports.matmul!, batch: exports[batchName]!, heap, packA, packB };
 }
 
 const GUARD = 8;
@@ -102,9 +104,40 @@ describe.each([
     expect(runCase(w, 0, 9, 4, false, false, false, 3)).toBe(0);
   });
 
+  it("batched, with broadcast operands (stride 0) and a summed batch (strideC 0)", () => {
+    const [M, N, K, batch] = [5, 9, 17, 3];
+    for (const [sA, sB, sC] of <[number, number, number][]>[
+      [M * K, K * N, M * N],
+      [M * K, 0, M * N],
+      [M * K, K * N, 0],
+    ])
+      for (const [tA, tB] of TRANS)
+        for (const acc of [false, true]) {
+          const rand = rng(sA + sB + sC + +tA + 2 * +tB);
+          const mark = w.heap.alloc(0); // the packing scratch lives below
+          const a = randArray(rand, Math.max(sA * batch, M * K));
+          const b = randArray(rand, Math.max(sB * batch, K * N));
+          const cLen = Math.max(sC * batch, M * N);
+          const c0 = randArray(rand, cLen);
+          const pa = w.heap.put(a);
+          const pb = w.heap.put(b);
+          const pc = w.heap.put(c0);
+          w.batch(pa, pb, pc, batch, M, N, K, +tA, +tB, +acc, sA, sB, sC, w.packA, w.packB);
+          const want = c0.slice();
+          refBatchMatmul(a, b, want, batch, M, N, K, tA, tB, acc, sA, sB, sC);
+          const got = w.heap.f32(pc, cLen);
+          for (let i = 0; i < cLen; i++)
+            expect(Math.abs(got[i]! - want[i]!), `strides ${sA},${sB},${sC} t=${tA},${tB} acc=${acc} [${i}]`).toBeLessThanOrEqual(
+              1e-5 * 3 * (1 + Math.abs(want[i]!)),
+            );
+          w.heap.reset(mark);
+        }
+  });
+
   it("the check can fail: a wrong transpose flag is detected", () => {
     // square, so the call is legal but computes a different product
     const rand = rng(5);
+    const mark = w.heap.alloc(0);
     const n = 17;
     const a = randArray(rand, n * n);
     const b = randArray(rand, n * n);
@@ -116,6 +149,6 @@ describe.each([
     refMatmul(a, b, want, n, n, n, false, false, false);
     const got = w.heap.f32(pc, n * n);
     expect(Math.max(...got.map((x, i) => Math.abs(x - want[i]!)))).toBeGreaterThan(0.1);
-    w.heap.reset();
+    w.heap.reset(mark);
   });
 });
