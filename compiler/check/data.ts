@@ -119,7 +119,7 @@ function evalMap(index: ProgramIndex, args: readonly Arg[], span: Span, state: D
   const ctx = newCtx(index, g, sink);
   const inputs: NamedValue[] = [];
   for (const f of state.fields) {
-    const id = g.input(f.dtype, f.shape);
+    const id = g.input();
     inputs.push({ name: f.name, id, dtype: f.dtype, shape: f.shape });
     ctx.scope.set(f.name, { kind: "value", val: tensorVal(id, f.dtype, f.shape, `field '${f.name}'`) });
   }

@@ -4,10 +4,9 @@
 import type { Diagnostic } from "../../grammar/source.js";
 import { dimConst, type Dim } from "./dims.js";
 import { Sink } from "./graph.js";
-import { instantiate, paramsFromArgs } from "./model.js";
+import { instantiate, paramArgs, paramsFromArgs } from "./model.js";
 import { indexProgram } from "./resolve.js";
 import { checkTrain, type TrainOptions } from "./train.js";
-import { checkModel } from "./model.js";
 import type { CheckedProgram, CheckedTrain, ConfigValue, ElaboratedModel } from "./types.js";
 
 /**
@@ -33,9 +32,7 @@ export function elaborate(
   if (!params) return { model: undefined, diagnostics: sink.list };
   const dims = new Map<string, Dim>(Object.entries(dimBindings).map(([k, v]) => [k, typeof v === "number" ? dimConst(v) : v]));
   const graph = instantiate(index, decl, params, dims, sink, false);
-  const args: Record<string, ConfigValue> = {};
-  for (const [k, v] of params) args[k] = v.type === "int" ? (v.dim.terms.length === 0 ? 0 : (v.dim.terms[0]!.atoms.length === 0 && v.dim.terms.length === 1 ? v.dim.terms[0]!.coef : v.dim)) : v.value;
-  return { model: { ...graph, model: modelName, args }, diagnostics: sink.list };
+  return { model: { ...graph, model: modelName, args: paramArgs(params) }, diagnostics: sink.list };
 }
 
 /** Re-elaborates train block number `which` (source order), e.g. with another batch size. */
@@ -48,4 +45,3 @@ export function elaborateTrain(checked: CheckedProgram, which = 0, options: Trai
   return { train: checkTrain(index, checked, decl, sink, options), diagnostics: sink.list };
 }
 
-export { checkModel };

@@ -5,7 +5,7 @@ import { diagnostic, type DiagnosticCode } from "../../grammar/diagnostics.js";
 import type { Diagnostic, Related, Span } from "../../grammar/source.js";
 import { dimConst, dimMul, dimProduct, dimSum, type Dim } from "./dims.js";
 import type { ParamShape } from "./catalogue/spec.js";
-import type { Config, DType, ElaboratedGraph, LayerInstance, NamedValue, Op, OpOutput, ParamTensor, TensorType } from "./types.js";
+import type { Config, ElaboratedGraph, LayerInstance, NamedValue, Op, OpOutput, ParamTensor, TensorType } from "./types.js";
 
 /** Diagnostics, each (code, place, message) once. A nested sink may be redirected by its owner. */
 export class Sink {
@@ -63,10 +63,8 @@ export class GraphBuilder {
     return outputs;
   }
 
-  /** A graph input (model input or data field): a value with no producing op. */
-  input(dtype: DType, shape: Dim[]): number {
-    void dtype;
-    void shape;
+  /** A graph input (model input or data field): a value id with no producing op. */
+  input(): number {
     return this.nextValue++;
   }
 

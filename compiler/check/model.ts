@@ -13,10 +13,10 @@ import { evalConst, evalDim } from "./args.js";
 import { collectLater, evalBinding, finishBody, type BodyState, type OutputSlot } from "./body.js";
 import type { ArgKind, ArgSpec } from "./catalogue/spec.js";
 import { fmtType, isDim } from "./catalogue/spec.js";
-import { dimConst, dimEquals, dimSubst, dimSym, dimSymbols, solveLinear, type Dim } from "./dims.js";
+import { dimConst, dimEquals, dimSubst, dimSym, dimSymbols, dimValue, solveLinear, type Dim } from "./dims.js";
 import { GraphBuilder, Sink } from "./graph.js";
 import { closest, type ProgramIndex } from "./resolve.js";
-import type { CheckedModel, ConfigValue, DType, ElaboratedGraph, ModelParamInfo, NamedValue, TensorType } from "./types.js";
+import type { CheckedModel, Config, ConfigValue, DType, ElaboratedGraph, ModelParamInfo, NamedValue, TensorType } from "./types.js";
 import { tensorVal, unknown, type Ctx, type LayerRef, type ParamValue, type Val } from "./values.js";
 
 export function newCtx(index: ProgramIndex, g: GraphBuilder, sink: Sink, prefix = "", stack: string[] = []): Ctx {
@@ -64,6 +64,13 @@ export function paramValueOf(kind: ArgKind, v: ConfigValue): ParamValue {
   if (kind === "bool") return { type: "bool", value: typeof v === "boolean" ? v : null };
   if (kind === "string") return { type: "string", value: typeof v === "string" ? v : null };
   return { type: "float", value: typeof v === "number" ? v : null };
+}
+
+/** Param values as config values (an int param that is still symbolic stays a Dim). */
+export function paramArgs(params: Map<string, ParamValue>): Config {
+  const out: Config = {};
+  for (const [k, v] of params) out[k] = v.type === "int" ? (dimValue(v.dim) ?? v.dim) : v.value;
+  return out;
 }
 
 /** Evaluates a declared tensor type; unknown names in dims become symbols. */
@@ -116,7 +123,7 @@ function runBody(ctx: Ctx, decl: ModelDecl, given?: { values: Val[]; label: stri
     for (const d of t?.shape ?? []) dimSymbols(d, ctx.symbols);
     if (!given) {
       const shape = t ? t.shape.map((d) => dimSubst(d, ctx.dims)) : [];
-      const id = ctx.g.input(t?.dtype ?? "f32", shape);
+      const id = ctx.g.input();
       const v: Val = t ? tensorVal(id, t.dtype, shape, `model input '${name}'`) : unknown;
       if (t) inputs.push({ name, id, dtype: t.dtype, shape });
       ctx.scope.set(name, { kind: "value", val: v });

@@ -19,7 +19,7 @@ import { settings as settingSpecs } from "./catalogue/train-settings.js";
 import { dimConst, dimEquals, dimProduct, dimSubst, formatShape, type Dim } from "./dims.js";
 import { evalValue, materialize } from "./expr.js";
 import { GraphBuilder, Sink } from "./graph.js";
-import { evalTensorType, newCtx, paramsFromArgs, unify } from "./model.js";
+import { evalTensorType, newCtx, paramArgs, paramsFromArgs, unify } from "./model.js";
 import { closest, didYouMean, type ProgramIndex } from "./resolve.js";
 import { numberSetting, optimizerSetting, scheduleSetting, validateSetting } from "./train-config.js";
 import type { CheckedProgram, CheckedTrain, Config, NamedValue, ValueId } from "./types.js";
@@ -102,7 +102,7 @@ export function checkTrain(index: ProgramIndex, checked: CheckedProgram, decl: T
   const inputs: NamedValue[] = [];
   for (const f of data?.kind === "examples" ? data.fields : []) {
     const shape = [B, ...f.shape];
-    const id = g.input(f.dtype, shape);
+    const id = g.input();
     inputs.push({ name: f.name, id, dtype: f.dtype, shape });
     fieldValues.set(f.name, tensorVal(id, f.dtype, shape, `data field '${f.name}'`));
   }
@@ -220,7 +220,7 @@ function stepForm(ctx: Ctx, decl: TrainDecl, out: CheckedTrain, fields: Map<stri
   for (const b of bindings) if (b.kind === "Binding") evalBinding(ctx, b, state);
   for (const b of state.bindings) {
     const e = ctx.scope.get(b.name);
-    if (e?.kind === "layer" && e.layer.kind === "model") out.models.push({ name: b.name, model: e.layer.decl.name.name, args: argsOf(e.layer.args), prefix: `${b.name}.` });
+    if (e?.kind === "layer" && e.layer.kind === "model") out.models.push({ name: b.name, model: e.layer.decl.name.name, args: paramArgs(e.layer.args), prefix: `${b.name}.` });
   }
   if (step?.kind !== "StepBlock") return;
   for (const s of step.stmts) {
@@ -252,12 +252,6 @@ function stepForm(ctx: Ctx, decl: TrainDecl, out: CheckedTrain, fields: Map<stri
   }
   finishBody(ctx, state);
   metrics(ctx, decl.items.find((i): i is Setting => i.kind === "Setting" && i.key.name === "metrics"), out);
-}
-
-function argsOf(params: Map<string, import("./values.js").ParamValue>): Config {
-  const out: Config = {};
-  for (const [k, v] of params) out[k] = v.type === "int" ? (v.dim.terms.length === 0 ? 0 : v.dim.terms.length === 1 && v.dim.terms[0]!.atoms.length === 0 ? v.dim.terms[0]!.coef : v.dim) : v.value;
-  return out;
 }
 
 /** Trainable parameter names under a path prefix ("" = all). */

@@ -185,7 +185,7 @@ export const transforms: readonly TransformSpec[] = [
     apply(state, _cfg, err) {
       const f = state.fields.find((x) => x.name === "label");
       if (!f || f.dtype !== "i32" || f.shape.length !== 0) err("DLM3001", "only(label: k) needs an i32[] field 'label'");
-      return { ...state, count: undefined } as DataState;
+      return { kind: state.kind, fields: state.fields, parts: state.parts };
     },
   },
 ];
