@@ -9,11 +9,11 @@
 
 import { availableParallelism, loadavg } from "node:os";
 import { parseArgs } from "node:util";
-import type { ContenderSource, Result, WorkloadName } from "./protocol.js";
+import type { Contender, ContenderSource, Result, Skipped, Workload, WorkloadName } from "./protocol.js";
 import { DEFAULT_WARMUP, DEFAULT_WINDOW_SECONDS, DEFAULT_WINDOWS, LONG_WINDOW_SECONDS, WORKLOADS, reasonOf } from "./protocol.js";
 import { PYTORCH_MISSING, findTorchPython, runTorch } from "./pytorch.js";
 import { onnxStatus } from "./onnx.js";
-import { renderReport } from "./report.js";
+import { mergeRounds, renderReport } from "./report.js";
 import type { Progress } from "./run-contender.js";
 import { runContender, skippedRows } from "./run-contender.js";
 import { tfjsSource, tfjsWasmFlags } from "./tfjs.js";
@@ -21,7 +21,7 @@ import { dlmTsSource } from "./dlm.js";
 
 export type { Contender, ContenderSource, Measurement, MeasureOptions, Result, Skipped, Workload, WorkloadName } from "./protocol.js";
 export { measure, median, WORKLOADS } from "./protocol.js";
-export { formatRatio, formatRate, ratio, renderReport } from "./report.js";
+export { formatRatio, formatRate, mergeRounds, ratio, renderReport } from "./report.js";
 export { dlmTsSource, PROTOCOL_SOURCE } from "./dlm.js";
 
 /** The built-in contenders by name, as --only/--skip spell them. */
@@ -40,6 +40,8 @@ export interface CompareOptions {
   readonly builtIn?: readonly BuiltIn[];
   /** More in-process contenders (dlm's Wasm target, …), measured right after dlm-ts. */
   readonly contenders?: readonly ContenderSource[];
+  /** Repeat everything this many times, alternating the order; each cell is the median over rounds. */
+  readonly rounds?: number;
   /** PyTorch intra-op threads (default 1, as in the anchors' first column). */
   readonly torchThreads?: number;
   /** Print the results as JSON instead of the table. */
@@ -65,7 +67,8 @@ function list<T extends string>(name: string, text: string | undefined, allowed:
 
 /**
  * Command-line options: --long, --window S, --windows N, --warmup N, --workloads mlp,cnn,
- * --only/--skip dlm-ts,tfjs-cpu,tfjs-wasm,pytorch,onnx, --threads N (PyTorch), --json. Throws on a bad one.
+ * --only/--skip dlm-ts,tfjs-cpu,tfjs-wasm,pytorch,onnx, --rounds N, --threads N (PyTorch), --json.
+ * Throws on a bad one.
  */
 export function parseCompareArgs(argv: readonly string[]): CompareOptions {
   const { values } = parseArgs({
@@ -79,6 +82,7 @@ export function parseCompareArgs(argv: readonly string[]): CompareOptions {
       only: { type: "string" },
       skip: { type: "string" },
       threads: { type: "string" },
+      rounds: { type: "string" },
       json: { type: "boolean" },
     },
     strict: true,
@@ -91,6 +95,7 @@ export function parseCompareArgs(argv: readonly string[]): CompareOptions {
   const warmup = positive("warmup", values.warmup, true);
   const workloads = list("workloads", values.workloads, ["mlp", "cnn"] as const);
   const torchThreads = positive("threads", values.threads, true);
+  const rounds = positive("rounds", values.rounds, true);
   return {
     long: values.long ?? false,
     json: values.json ?? false,
@@ -100,6 +105,7 @@ export function parseCompareArgs(argv: readonly string[]): CompareOptions {
     ...(warmup !== undefined ? { warmup } : {}),
     ...(workloads !== undefined ? { workloads } : {}),
     ...(torchThreads !== undefined ? { torchThreads } : {}),
+    ...(rounds !== undefined ? { rounds } : {}),
   };
 }
 
@@ -108,17 +114,75 @@ export function machineLine(loadAtStart: number, loadAtEnd: number, cores = avai
   return `machine: ${cores} cores, load average ${loadAtStart.toFixed(1)} at start, ${loadAtEnd.toFixed(1)} at end${busy ? " (busier than its cores: only same-run ratios mean anything, and those loosely)" : ""}`;
 }
 
+interface Settings {
+  readonly windowSeconds: number;
+  readonly windows: number;
+  readonly warmup: number;
+  readonly long: boolean;
+  readonly torchThreads: number;
+  readonly workloads: readonly Workload[];
+  readonly progress: Progress;
+}
+
+/** The in-process contenders, one workload after the other. */
+async function runInProcess(sources: readonly ContenderSource[], s: Settings, info: string[]): Promise<Result[]> {
+  const results: Result[] = [];
+  const measureOptions = { windowSeconds: s.windowSeconds, windows: s.windows, warmup: s.warmup, shorten: !s.long };
+  for (const workload of s.workloads) {
+    for (const source of sources) {
+      let made: Contender | Skipped;
+      try {
+        made = await source.make(workload);
+      } catch (error) {
+        made = { skipped: reasonOf(error) };
+      }
+      if ("skipped" in made) {
+        s.progress(`${workload.label} ${source.name}: skipped (${made.skipped})`);
+        results.push(...skippedRows(workload, source.name, made.skipped));
+        continue;
+      }
+      results.push(...(await runContender(made, workload, measureOptions, s.progress)));
+      if (made.name === "tfjs-wasm") {
+        const flags = await tfjsWasmFlags();
+        if (flags) info.push(flags);
+      }
+    }
+  }
+  return results;
+}
+
+async function runPytorch(s: Settings, info: string[]): Promise<Result[]> {
+  const python = findTorchPython();
+  if (!python) {
+    info.push(PYTORCH_MISSING);
+    return [];
+  }
+  try {
+    const { windowSeconds, windows, warmup, long, torchThreads: threads } = s;
+    const workloads = s.workloads.map((w) => w.name);
+    const torch = await runTorch(python, { windowSeconds, windows, warmup, shorten: !long, threads, workloads }, s.progress);
+    info.push(torch.info);
+    return torch.results;
+  } catch (error) {
+    info.push(`PyTorch: failed (${reasonOf(error)})`);
+    return [];
+  }
+}
+
 /** Runs every contender on every workload and returns the report (table + ratios, or JSON). */
 export async function benchCompare(options: CompareOptions = {}): Promise<string> {
   const long = options.long ?? false;
-  const windowSeconds = options.windowSeconds ?? (long ? LONG_WINDOW_SECONDS : DEFAULT_WINDOW_SECONDS);
-  const windows = options.windows ?? DEFAULT_WINDOWS;
-  const warmup = options.warmup ?? DEFAULT_WARMUP;
+  const settings: Settings = {
+    windowSeconds: options.windowSeconds ?? (long ? LONG_WINDOW_SECONDS : DEFAULT_WINDOW_SECONDS),
+    windows: options.windows ?? DEFAULT_WINDOWS,
+    warmup: options.warmup ?? DEFAULT_WARMUP,
+    long,
+    torchThreads: options.torchThreads ?? 1,
+    workloads: WORKLOADS.filter((w) => (options.workloads ?? ["mlp", "cnn"]).includes(w.name)),
+    progress: options.progress ?? ((line) => process.stderr.write(`compare: ${line}\n`)),
+  };
   const builtIn = options.builtIn ?? BUILT_IN;
-  const torchThreads = options.torchThreads ?? 1;
-  const progress: Progress = options.progress ?? ((line) => process.stderr.write(`compare: ${line}\n`));
-  const workloads = WORKLOADS.filter((w) => (options.workloads ?? ["mlp", "cnn"]).includes(w.name));
-  const measureOptions = { windowSeconds, windows, warmup, shorten: !long };
+  const rounds = options.rounds ?? 1;
 
   const sources: ContenderSource[] = [];
   if (builtIn.includes("dlm-ts")) sources.push(dlmTsSource());
@@ -126,51 +190,27 @@ export async function benchCompare(options: CompareOptions = {}): Promise<string
   if (builtIn.includes("tfjs-cpu")) sources.push(tfjsSource("cpu"));
   if (builtIn.includes("tfjs-wasm")) sources.push(tfjsSource("wasm"));
 
-  const results: Result[] = [];
-  const info: string[] = [];
   // The machine is shared: a load above the core count slows every contender, unevenly over time.
   const loadAtStart = loadavg()[0]!;
-  for (const workload of workloads) {
-    for (const source of sources) {
-      let made;
-      try {
-        made = await source.make(workload);
-      } catch (error) {
-        made = { skipped: reasonOf(error) };
-      }
-      if ("skipped" in made) {
-        progress(`${workload.label} ${source.name}: skipped (${made.skipped})`);
-        results.push(...skippedRows(workload, source.name, made.skipped));
-        continue;
-      }
-      results.push(...(await runContender(made, workload, measureOptions, progress)));
-      if (made.name === "tfjs-wasm" && !info.some((l) => l.startsWith("tfjs-wasm:"))) {
-        const flags = await tfjsWasmFlags();
-        if (flags) info.push(flags);
-      }
-    }
-  }
-
-  if (builtIn.includes("pytorch")) {
-    const python = findTorchPython();
-    if (!python) info.push(PYTORCH_MISSING);
-    else {
-      try {
-        const torch = await runTorch(
-          python,
-          { windowSeconds, windows, warmup, shorten: !long, threads: torchThreads, workloads: workloads.map((w) => w.name) },
-          progress,
-        );
-        results.push(...torch.results);
-        info.push(torch.info);
-      } catch (error) {
-        info.push(`PyTorch: failed (${reasonOf(error)})`);
-      }
-    }
+  const info: string[] = [];
+  const perRound: Result[][] = [];
+  for (let round = 0; round < rounds; round++) {
+    if (rounds > 1) settings.progress(`round ${round + 1} of ${rounds}`);
+    // Every other round runs the contenders in reverse, so a load that drifts over the run does not
+    // always fall on the same ones.
+    const reversed = round % 2 === 1;
+    const results: Result[] = [];
+    if (reversed && builtIn.includes("pytorch")) results.push(...(await runPytorch(settings, info)));
+    results.push(...(await runInProcess(reversed ? [...sources].reverse() : sources, settings, info)));
+    if (!reversed && builtIn.includes("pytorch")) results.push(...(await runPytorch(settings, info)));
+    perRound.push(results);
   }
   if (builtIn.includes("onnx")) info.push(await onnxStatus());
   info.push(machineLine(loadAtStart, loadavg()[0]!));
 
-  if (options.json) return JSON.stringify({ windowSeconds, windows, warmup, long, results, info }, null, 2);
-  return renderReport({ windowSeconds, windows, warmup, long }, results, info);
+  const results = mergeRounds(perRound);
+  const header = { windowSeconds: settings.windowSeconds, windows: settings.windows, warmup: settings.warmup, long, rounds };
+  const lines = [...new Set(info)];
+  if (options.json) return JSON.stringify({ ...header, results, info: lines }, null, 2);
+  return renderReport(header, results, lines);
 }

@@ -3,6 +3,7 @@
 // one ("dlm-ts/tfjs-wasm 3.2×"). Pure functions of the results, so they are tested without timing.
 
 import type { Phase, Result, WorkloadName } from "./protocol.js";
+import { median } from "./protocol.js";
 
 const WORKLOAD_LABEL: Record<WorkloadName, string> = { mlp: "MLP", cnn: "CNN" };
 const ROWS: readonly [WorkloadName, Phase][] = [
@@ -110,15 +111,49 @@ export function ratioLines(results: readonly Result[]): string[] {
   return lines.length ? ["ratios (higher is better for dlm):", ...lines.map((l) => "  " + l)] : ["ratios: none (no contender ran)"];
 }
 
+/**
+ * One result per workload × phase × contender from several rounds: the median of the rounds' figures,
+ * every window kept, shortened if any round was; a cell with no figure in any round keeps its first note.
+ */
+export function mergeRounds(rounds: readonly (readonly Result[])[]): Result[] {
+  const groups = new Map<string, Result[]>();
+  for (const round of rounds)
+    for (const r of round) {
+      const key = `${r.workload}\0${r.phase}\0${r.contender}`;
+      const group = groups.get(key);
+      if (group) group.push(r);
+      else groups.set(key, [r]);
+    }
+  return [...groups.values()].map((group) => {
+    const first = group[0]!;
+    if (group.length === 1) return first;
+    const figures = group.flatMap((r) => (r.samplesPerSecond === undefined ? [] : [r.samplesPerSecond]));
+    const notes = [...new Set(group.flatMap((r) => (r.note ? [r.note] : [])))];
+    const merged: Result = {
+      workload: first.workload,
+      phase: first.phase,
+      contender: first.contender,
+      windows: group.flatMap((r) => r.windows),
+      ...(figures.length ? { samplesPerSecond: median(figures) } : {}),
+      ...(group.some((r) => r.shortened) ? { shortened: true } : {}),
+      ...(notes.length ? { note: notes.join("; ") } : {}),
+    };
+    return merged;
+  });
+}
+
 export interface ReportHeader {
   readonly windowSeconds: number;
   readonly windows: number;
   readonly warmup: number;
   readonly long: boolean;
+  /** Complete repetitions of the whole run (default 1). */
+  readonly rounds?: number;
 }
 
 export function headerLines(h: ReportHeader): string[] {
-  const windows = `median of ${h.windows} window${h.windows === 1 ? "" : "s"} of ${h.windowSeconds} s after ${h.warmup} warm-up call${h.warmup === 1 ? "" : "s"}`;
+  const rounds = (h.rounds ?? 1) > 1 ? `, then the median over ${h.rounds} rounds in alternating order` : "";
+  const windows = `median of ${h.windows} window${h.windows === 1 ? "" : "s"} of ${h.windowSeconds} s after ${h.warmup} warm-up call${h.warmup === 1 ? "" : "s"}${rounds}`;
   return [
     `compare: throughput in samples/s, ${windows}${h.long ? " (full protocol)" : " (the anchors used 20 s windows: --long)"}`,
     "protocol: float32, Adam lr 1e-3, cross-entropy, random data; training batch 64, inference batch 256",

@@ -20,8 +20,8 @@ describe("parseCompareArgs", () => {
     expect(o.windowSeconds).toBeUndefined();
   });
   it("reads windows, workloads, --only and --skip", () => {
-    const o = parseCompareArgs(["--long", "--window", "0.5", "--windows", "5", "--workloads", "cnn", "--only", "tfjs-wasm,pytorch", "--skip", "pytorch"]);
-    expect(o).toMatchObject({ long: true, windowSeconds: 0.5, windows: 5, workloads: ["cnn"], builtIn: ["tfjs-wasm"] });
+    const o = parseCompareArgs(["--long", "--window", "0.5", "--windows", "5", "--workloads", "cnn", "--only", "tfjs-wasm,pytorch", "--skip", "pytorch", "--rounds", "2"]);
+    expect(o).toMatchObject({ long: true, windowSeconds: 0.5, windows: 5, workloads: ["cnn"], builtIn: ["tfjs-wasm"], rounds: 2 });
   });
   it("rejects bad values and unknown names", () => {
     expect(() => parseCompareArgs(["--window", "0"])).toThrow(/--window/);
@@ -104,6 +104,10 @@ describe("benchCompare", () => {
       results: { contender: string }[];
     };
     expect(json.results.map((r) => r.contender)).toEqual(["other", "other"]);
+    const twice = JSON.parse(await benchCompare({ ...quick, builtIn: [], contenders: [slow], json: true, workloads: ["mlp"], rounds: 2, progress: () => {} })) as {
+      results: { windows: number[] }[];
+    };
+    expect(twice.results.map((r) => r.windows.length)).toEqual([6, 6]);
   });
 });
 

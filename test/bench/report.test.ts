@@ -3,7 +3,7 @@
 
 import { describe, expect, it } from "vitest";
 import type { Result } from "../../bench/compare/protocol.js";
-import { contenderColumns, formatRate, formatRatio, ratio, ratioLines, renderReport, resultsTable } from "../../bench/compare/report.js";
+import { contenderColumns, formatRate, formatRatio, mergeRounds, ratio, ratioLines, renderReport, resultsTable } from "../../bench/compare/report.js";
 
 function row(contender: string, workload: "mlp" | "cnn", phase: "train" | "infer", samplesPerSecond?: number, extra: Partial<Result> = {}): Result {
   return {
@@ -95,5 +95,35 @@ describe("ratios", () => {
     expect(lines[0]).toContain("median of 3 windows of 3 s");
     expect(lines[0]).toContain("--long");
     expect(lines.indexOf("PyTorch: skipped (x)")).toBeLessThan(lines.indexOf("dlm: not wired yet"));
+  });
+});
+
+describe("mergeRounds", () => {
+  it("takes the median of the rounds' figures per cell and keeps every window", () => {
+    const merged = mergeRounds([
+      [row("dlm-ts", "mlp", "train", 100), row("tfjs-wasm", "mlp", "train", 10)],
+      [row("tfjs-wasm", "mlp", "train", 30), row("dlm-ts", "mlp", "train", 400)],
+      [row("dlm-ts", "mlp", "train", 200), row("tfjs-wasm", "mlp", "train", 20, { shortened: true })],
+    ]);
+    expect(merged).toHaveLength(2);
+    const dlm = merged.find((r) => r.contender === "dlm-ts")!;
+    expect(dlm.samplesPerSecond).toBe(200);
+    expect(dlm.windows).toEqual([100, 400, 200]);
+    expect(dlm.shortened).toBeUndefined();
+    const tf = merged.find((r) => r.contender === "tfjs-wasm")!;
+    expect(tf.samplesPerSecond).toBe(20);
+    expect(tf.shortened).toBe(true);
+  });
+
+  it("keeps a cell without figures as its note, and one round unchanged", () => {
+    const failing = row("tfjs-wasm", "cnn", "train", undefined, { note: "cannot train (x)" });
+    expect(mergeRounds([[failing], [failing]])).toEqual([{ workload: "cnn", phase: "train", contender: "tfjs-wasm", windows: [], note: "cannot train (x)" }]);
+    const single = row("dlm-ts", "mlp", "infer", 5);
+    expect(mergeRounds([[single]])).toEqual([single]);
+  });
+
+  it("says how many rounds the header's figures are the median of", () => {
+    const text = renderReport({ windowSeconds: 3, windows: 3, warmup: 3, long: false, rounds: 3 }, [], []);
+    expect(text.split("\n")[0]).toContain("median over 3 rounds");
   });
 });
