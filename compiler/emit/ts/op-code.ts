@@ -21,8 +21,10 @@ export interface StepEmitter {
   /** How an elementwise loop reads a node: an array, or an inlined literal. */
   operand(id: NodeId): { array: string | null; literal?: string };
   scratch(id: NodeId, name: string): string;
-  /** A readable base for field names (the node's name or `t<id>`). */
+  /** A readable base for field names: the node's name, its layer and op, or its op and id. */
   hint(id: NodeId): string;
+  /** The layer whose parameter the node reads directly, if any ("conv2d_0"). */
+  layer(id: NodeId): string | undefined;
   pairs: PoolPairs;
   /** Nodes fused into their user's loop. */
   virtual: ReadonlySet<NodeId>;
@@ -177,7 +179,9 @@ export function reductionRuns(shape: readonly number[], axes: readonly number[])
   return out;
 }
 
-function convGeometry(s: StepEmitter, hint: string, x: readonly number[], w: readonly number[], a: ConvAttrs): string {
+/** One geometry object per distinct convolution, named after its layer (shared by all steps and backward ops). */
+function convGeometry(s: StepEmitter, id: NodeId, x: readonly number[], w: readonly number[], a: ConvAttrs): string {
+  const hint = s.layer(id) ?? `conv${x.slice(1).join("x")}`;
   const [n, c, h, wd] = x;
   const [o, , kh, kw] = w;
   const args = [n, c, h, wd, o, kh, kw, a.stride[0], a.stride[1], a.pad[0], a.pad[1], a.dilation[0], a.dilation[1], a.groups];
@@ -185,7 +189,9 @@ function convGeometry(s: StepEmitter, hint: string, x: readonly number[], w: rea
   return s.cls.constant(`${hint}Geometry`, "Conv2dGeometry", `${s.mod.use("conv2dGeometry")}(${args.join(", ")})`);
 }
 
-function poolGeometry(s: StepEmitter, hint: string, x: readonly number[], a: PoolAttrs): string {
+/** Named after the pooled shape (pooling has no layer parameters to name it by). */
+function poolGeometry(s: StepEmitter, x: readonly number[], a: PoolAttrs): string {
+  const hint = `pool${x.slice(1).join("x")}`;
   const [n, c, h, w] = x;
   const args = [n, c, h, w, a.kernel[0], a.kernel[1], a.stride[0], a.stride[1], a.pad[0], a.pad[1]];
   s.mod.typeImports.add("Pool2dGeometry");
@@ -249,27 +255,27 @@ export function emitNode(n: Node, s: StepEmitter): string[] {
     }
 
     case "conv2d": {
-      const g = convGeometry(s, s.hint(n.id), at(0).shape, at(1).shape, n.attrs);
+      const g = convGeometry(s, n.id, at(0).shape, at(1).shape, n.attrs);
       const scratch = convScratchLength(at(0).shape, at(1).shape, n.shape, n.attrs) > 0 ? s.scratch(n.id, "cols") : y();
       return [`${k("conv2d")}(${x(0)}, ${x(1)}, null, ${y()}, ${g}, ${scratch});`];
     }
     case "conv2d_backward_input": {
-      const g = convGeometry(s, s.hint(n.id), n.shape, at(1).shape, n.attrs);
+      const g = convGeometry(s, n.id, n.shape, at(1).shape, n.attrs);
       const scratch = convScratchLength(n.shape, at(1).shape, at(0).shape, n.attrs) > 0 ? s.scratch(n.id, "cols") : y();
       return [`${k("conv2dBackwardInput")}(${x(0)}, ${x(1)}, ${y()}, ${g}, ${scratch}, false);`];
     }
     case "conv2d_backward_weight": {
-      const g = convGeometry(s, s.hint(n.id), at(0).shape, n.shape, n.attrs);
+      const g = convGeometry(s, n.id, at(0).shape, n.shape, n.attrs);
       const scratch = convScratchLength(at(0).shape, n.shape, at(1).shape, n.attrs) > 0 ? s.scratch(n.id, "cols") : y();
       return [`${k("conv2dBackwardWeight")}(${x(0)}, ${x(1)}, ${y()}, ${g}, ${scratch}, false);`];
     }
 
     case "max_pool2d": {
-      const g = poolGeometry(s, s.hint(n.id), at(0).shape, n.attrs);
+      const g = poolGeometry(s, at(0).shape, n.attrs);
       return [`${k("maxPool2d")}(${x(0)}, ${y()}, ${s.scratch(n.id, "argmax")}, ${g});`];
     }
     case "max_pool2d_backward": {
-      const g = poolGeometry(s, s.hint(n.id), at(0).shape, n.attrs);
+      const g = poolGeometry(s, at(0).shape, n.attrs);
       const forward = s.pairs.forwardOf.get(n.id);
       if (forward !== undefined) return [`${k("maxPool2dBackward")}(${x(1)}, ${s.scratch(forward, "argmax")}, ${y()}, ${g});`];
       const argmax = s.scratch(n.id, "argmax");
@@ -279,9 +285,9 @@ export function emitNode(n: Node, s: StepEmitter): string[] {
       ];
     }
     case "avg_pool2d":
-      return [`${k("avgPool2d")}(${x(0)}, ${y()}, ${poolGeometry(s, s.hint(n.id), at(0).shape, n.attrs)});`];
+      return [`${k("avgPool2d")}(${x(0)}, ${y()}, ${poolGeometry(s, at(0).shape, n.attrs)});`];
     case "avg_pool2d_backward":
-      return [`${k("avgPool2dBackward")}(${x(0)}, ${y()}, ${poolGeometry(s, s.hint(n.id), n.shape, n.attrs)});`];
+      return [`${k("avgPool2dBackward")}(${x(0)}, ${y()}, ${poolGeometry(s, n.shape, n.attrs)});`];
     case "upsample_nearest2d":
     case "upsample_nearest2d_backward": {
       const [sh, sw] = n.attrs.scale;

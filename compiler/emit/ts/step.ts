@@ -31,15 +31,27 @@ export function makeStepEmitter(cls: ClassContext, model: ModelProgram, plan: St
     if (!n) throw new EmitError(`no node %${id}`);
     return n;
   };
+  const layer = (id: NodeId): string | undefined => {
+    for (const i of node(id).inputs) {
+      const p = node(i);
+      if (p.op !== "param") continue;
+      const st = model.state.find((t) => t.name === p.attrs.name);
+      if (st?.role === "param") return st.layer ?? st.name.replace(/\.[^.]*$/, "");
+    }
+    return undefined;
+  };
   const hint = (id: NodeId): string => {
     const n = node(id);
-    return n.name !== undefined && n.name !== "" ? `${plan.step}_${n.name}` : `${plan.step}_${n.op}${id}`;
+    if (n.name !== undefined && n.name !== "") return `${plan.step}_${n.name}`;
+    const l = layer(id);
+    return l !== undefined ? `${plan.step}_${l}_${n.op}` : `${plan.step}_${n.op}${id}`;
   };
   const em: StepEmitter = {
     cls,
     mod: cls.module,
     node,
     hint,
+    layer,
     pairs,
     virtual: plan.virtual,
     arr(id) {
