@@ -148,7 +148,8 @@ export function checkMinRank(layer: string, x: TypedInput, rank: number, axes: s
 
 export function checkDtype(layer: string, x: TypedInput, dtype: DType, err: ErrFn): boolean {
   if (x.dtype === dtype) return true;
-  err("DLM2005", `${x.desc} but ${layer} expects ${dtype === "i32" ? "i32 (integer ids)" : "f32"}`);
+  const hint = dtype === "f32" && x.dtype === "i32" ? "; integer ids go through Embedding first" : "";
+  err("DLM2005", `${x.desc} but ${layer} expects ${dtype === "i32" ? "i32 (integer ids)" : "f32"}${hint}`);
   return false;
 }
 
