@@ -7,117 +7,17 @@
 // - Rules that would recurse without consuming a bracket are flat: `unary` is `'-'* primary`, binary
 //   operators are loops. Together with the bracket-depth limit in index.ts this bounds the recursion depth.
 // - `( … )` is one rule for both grouping and tuples; to-ast tells them apart by the commas.
-// - Recovery resumes only at line starts, closing brackets, commas and statement keywords (recovery.ts),
-//   so that one slip in a statement does not make every later token of its line an error.
+// - Recovery is Chevrotain's, made line-aware by RecoveringParser (recovery.ts): one slip in a statement
+//   does not make every later token of its line an error.
 // - One rule is line-sensitive: a setting's first argument starts on the line of its key (see setting).
 // - Model parameters and train/generate arguments accept either kind of `(`: nothing else can follow the
 //   name there, so `model A (d: int)` is as good as `model A(d: int)`.
 
-import { CstParser, EOF } from "chevrotain";
-import type { IRecognitionException, IToken, TokenType } from "chevrotain";
 import { dlmErrorMessages } from "./messages.js";
-import {
-  findResyncType,
-  followsForInRuleRecovery,
-  lineBreakBetween,
-  resyncTo,
-  tryInRepetitionRecovery,
-} from "./recovery.js";
-import type { RecoveryHost } from "./recovery.js";
+import { RecoveringParser } from "./recovery.js";
 import * as T from "./tokens.js";
 
-const openers: ReadonlySet<TokenType> = new Set([T.LParen, T.CallLParen, T.LBracket, T.LCurly]);
-const closers: ReadonlySet<TokenType> = new Set([T.RParen, T.RBracket, T.RCurly]);
-
-/** Chevrotain's own in-rule recovery checks (not in its typings), which the overrides below narrow. */
-const chevrotainRecovery = CstParser.prototype as unknown as {
-  canRecoverWithSingleTokenInsertion(this: unknown, expected: TokenType, follows: TokenType[]): boolean;
-  canRecoverWithSingleTokenDeletion(this: unknown, expected: TokenType): boolean;
-  SAVE_ERROR(this: unknown, error: IRecognitionException): IRecognitionException;
-};
-
-/** Thrown out of the parser once a file has had more syntax errors than anyone will read. */
-export class TooManySyntaxErrors extends Error {
-  constructor() {
-    super("too many syntax errors");
-  }
-}
-
-export class DlmParser extends CstParser {
-  /** The text being parsed, for the one line-sensitive rule (setting); set by index.ts. */
-  text = "";
-
-  /** Where recovery resumes; see recovery.ts. */
-  resyncTarget: IToken | undefined = undefined;
-  readonly followCache = new Map<string, TokenType[]>();
-
-  /** True when a line break separates the last consumed token from `next`. */
-  private lineBreakBefore(next: IToken): boolean {
-    const prev = this.LA(0);
-    if (Number.isNaN(prev.startOffset)) return false;
-    return lineBreakBetween(this.text, prev, next);
-  }
-
-  // Chevrotain's recovery hooks, made line-aware (recovery.ts).
-  findReSyncTokenType(): TokenType {
-    return findResyncType(this.host());
-  }
-
-  reSyncTo(type: TokenType): IToken[] {
-    return resyncTo(this.host(), type);
-  }
-
-  tryInRepetitionRecovery(
-    rule: (...args: unknown[]) => unknown,
-    args: unknown[],
-    lookahead: () => boolean,
-    expected: TokenType,
-  ): void {
-    tryInRepetitionRecovery(this.host(), rule, args, lookahead, expected);
-  }
-
-  /** How many more syntax errors this parse may record before it gives up (set by index.ts). */
-  errorBudget = Number.POSITIVE_INFINITY;
-
-  SAVE_ERROR(error: IRecognitionException): IRecognitionException {
-    if (--this.errorBudget < 0) throw new TooManySyntaxErrors();
-    return chevrotainRecovery.SAVE_ERROR.call(this, error);
-  }
-
-  getFollowsForInRuleRecovery(tokType: TokenType, tokIdxInRule: number): TokenType[] {
-    return followsForInRuleRecovery(this.host(), tokType, tokIdxInRule);
-  }
-
-  private host(): RecoveryHost {
-    return this as unknown as RecoveryHost;
-  }
-
-  /**
-   * Recovery may pretend a missing token was there, but never an opening bracket: inventing one makes
-   * the parser expect its closer too, and one mistake becomes a cascade.
-   */
-  protected override canTokenTypeBeInsertedInRecovery(tokType: TokenType): boolean {
-    return !openers.has(tokType);
-  }
-
-  /**
-   * Single-token insertion, only where it reads as the user meant: a missing separator ('=', ':', 'on',
-   * 'with', …) within a line, a missing closer before a line break or another closer. Inserting ')' in
-   * the middle of `mse(recon x, y)` would turn the rest of the line into bogus statements.
-   */
-  canRecoverWithSingleTokenInsertion(expected: TokenType, follows: TokenType[]): boolean {
-    const next = this.LA(1);
-    const newLine = lineBreakBetween(this.text, this.LA(0), next);
-    const ok = closers.has(expected) ? newLine || closers.has(next.tokenType) || next.tokenType === EOF : !newLine;
-    return ok && chevrotainRecovery.canRecoverWithSingleTokenInsertion.call(this, expected, follows);
-  }
-
-  /** Single-token deletion, never of a token that starts a line (likely the next statement). */
-  canRecoverWithSingleTokenDeletion(expected: TokenType): boolean {
-    if (lineBreakBetween(this.text, this.LA(0), this.LA(1))) return false;
-    return chevrotainRecovery.canRecoverWithSingleTokenDeletion.call(this, expected);
-  }
-
+export class DlmParser extends RecoveringParser {
   constructor() {
     super(T.parserTokens, {
       recoveryEnabled: true,

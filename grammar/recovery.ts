@@ -4,11 +4,12 @@
 // identifier may start a statement, so that is nearly any token: after `x = a  Dense(3) |> relu` (a
 // missing '|>') it would restart at `relu`, fail again, and one slip would become a storm of errors.
 // Statements need no separator, yet people write one per line; so the parser here only resumes at a
-// token that begins a line, a closing bracket, a comma, a statement keyword, or the end of input. The
-// three Chevrotain hooks below (not in its typings, stable across 10.x–11.x) are overridden by
-// DlmParser with these versions; everything else about recovery is Chevrotain's.
+// token that begins a line, a closing bracket, a comma, a statement keyword, or the end of input, and
+// only invents or drops a single token where that reads as the user meant. RecoveringParser overrides
+// Chevrotain's recovery hooks (internal methods, not in its typings: chevrotain is pinned, and the tests would
+// notice a change) with these versions; DlmParser (parser.ts) extends it with the grammar rules.
 
-import { EOF, MismatchedTokenException, tokenMatcher } from "chevrotain";
+import { CstParser, EOF, MismatchedTokenException, tokenMatcher } from "chevrotain";
 import type { IParserErrorMessageProvider, IRecognitionException, IToken, TokenType } from "chevrotain";
 import * as T from "./tokens.js";
 
@@ -145,5 +146,102 @@ export function tryInRepetitionRecovery(
       return;
     }
     tok = host.SKIP_TOKEN();
+  }
+}
+
+const openers: ReadonlySet<TokenType> = new Set([T.LParen, T.CallLParen, T.LBracket, T.LCurly]);
+const closers: ReadonlySet<TokenType> = new Set([T.RParen, T.RBracket, T.RCurly]);
+
+/** Chevrotain's own in-rule recovery checks (not in its typings), which the overrides below narrow. */
+const chevrotainRecovery = CstParser.prototype as unknown as {
+  canRecoverWithSingleTokenInsertion(this: unknown, expected: TokenType, follows: TokenType[]): boolean;
+  canRecoverWithSingleTokenDeletion(this: unknown, expected: TokenType): boolean;
+  SAVE_ERROR(this: unknown, error: IRecognitionException): IRecognitionException;
+};
+
+/** Thrown out of the parser once a file has had more syntax errors than anyone will read. */
+export class TooManySyntaxErrors extends Error {
+  constructor() {
+    super("too many syntax errors");
+  }
+}
+
+/**
+ * CstParser with the recovery described above, plus a bound on the number of errors one parse records
+ * (index.ts gives each parse a budget; past it, TooManySyntaxErrors ends the parse).
+ */
+export abstract class RecoveringParser extends CstParser {
+  /** The text being parsed (recovery and the one line-sensitive rule look at line breaks); set by index.ts. */
+  text = "";
+
+  /** Where recovery resumes (see findResyncType). */
+  resyncTarget: IToken | undefined = undefined;
+  readonly followCache = new Map<string, TokenType[]>();
+
+  /** True when a line break separates the last consumed token from `next`. */
+  protected lineBreakBefore(next: IToken): boolean {
+    const prev = this.LA(0);
+    if (Number.isNaN(prev.startOffset)) return false;
+    return lineBreakBetween(this.text, prev, next);
+  }
+
+  // Chevrotain's recovery hooks, made line-aware.
+  findReSyncTokenType(): TokenType {
+    return findResyncType(this.host());
+  }
+
+  reSyncTo(type: TokenType): IToken[] {
+    return resyncTo(this.host(), type);
+  }
+
+  tryInRepetitionRecovery(
+    rule: (...args: unknown[]) => unknown,
+    args: unknown[],
+    lookahead: () => boolean,
+    expected: TokenType,
+  ): void {
+    tryInRepetitionRecovery(this.host(), rule, args, lookahead, expected);
+  }
+
+  /** How many more syntax errors this parse may record before it gives up (set by index.ts). */
+  errorBudget = Number.POSITIVE_INFINITY;
+
+  SAVE_ERROR(error: IRecognitionException): IRecognitionException {
+    if (--this.errorBudget < 0) throw new TooManySyntaxErrors();
+    return chevrotainRecovery.SAVE_ERROR.call(this, error);
+  }
+
+  getFollowsForInRuleRecovery(tokType: TokenType, tokIdxInRule: number): TokenType[] {
+    return followsForInRuleRecovery(this.host(), tokType, tokIdxInRule);
+  }
+
+  private host(): RecoveryHost {
+    return this as unknown as RecoveryHost;
+  }
+
+  /**
+   * Recovery may pretend a missing token was there, but never an opening bracket: inventing one makes
+   * the parser expect its closer too, and one mistake becomes a cascade.
+   */
+  protected override canTokenTypeBeInsertedInRecovery(tokType: TokenType): boolean {
+    return !openers.has(tokType);
+  }
+
+  /**
+   * Single-token insertion, only where it reads as the user meant: a missing separator ('=', ':', 'on',
+   * 'with', …) within a line, a missing closer before a line break or another closer. Inserting ')' in
+   * the middle of `mse(recon x, y)` would turn the rest of the line into bogus statements.
+   */
+  canRecoverWithSingleTokenInsertion(expected: TokenType, follows: TokenType[]): boolean {
+    const next = this.LA(1);
+    const newLine = lineBreakBetween(this.text, this.LA(0), next);
+    const ok = closers.has(expected) ? newLine || closers.has(next.tokenType) || next.tokenType === EOF : !newLine;
+    return ok && chevrotainRecovery.canRecoverWithSingleTokenInsertion.call(this, expected, follows);
+  }
+
+  /** Single-token deletion, never of a token that starts a line (likely the next statement). */
+  canRecoverWithSingleTokenDeletion(expected: TokenType): boolean {
+    if (lineBreakBetween(this.text, this.LA(0), this.LA(1))) return false;
+    return chevrotainRecovery.canRecoverWithSingleTokenDeletion.call(this, expected);
   }
 }
