@@ -1,4 +1,4 @@
-// examples/mlp.dlm end to end through lowering: predict against explicit loops, evaluate's per-example
+// The MLP (test/fixtures/lower/mlp.dlm) end to end through lowering: predict against explicit loops, evaluate's per-example
 // loss against a hand-written cross-entropy, the train graph's gradients against central differences of
 // its own loss, and one Adam step against a hand-written Adam update.
 
@@ -7,7 +7,7 @@ import { describe, expect, it } from "vitest";
 import type { ModelProgram } from "../../compiler/program/types.js";
 import { expectClose, outputOnly, programOf, randomArray, runStep, seeded } from "./helpers.js";
 
-const source = readFileSync(new URL("../../examples/mlp.dlm", import.meta.url), "utf8");
+const source = readFileSync(new URL("../fixtures/lower/mlp.dlm", import.meta.url), "utf8");
 const B = 2;
 
 function weights(m: ModelProgram, seed: number): Record<string, number[]> {
