@@ -143,7 +143,7 @@ export const transforms: readonly TransformSpec[] = [
     apply(state, cfg, err) {
       const size = cfgDim(cfg, "size") ?? n(1);
       const horizon = cfgDim(cfg, "horizon") ?? n(1);
-      if ((cfgNum(cfg, "size") ?? 1) < 1 || (cfgNum(cfg, "horizon") ?? 1) < 1) err("DLM2010", "windows: size and horizon must be at least 1");
+      for (const k of ["size", "horizon"]) if ((cfgNum(cfg, k) ?? 1) < 1) err("DLM2010", `windows: ${k} must be at least 1`, k);
       return { kind: "examples", fields: [f32("window", [size, n(1)]), f32("target", [horizon])], parts: state.parts };
     },
   },
