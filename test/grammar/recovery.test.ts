@@ -1,6 +1,7 @@
 // Recovery: one run reports every independent syntax error once, and the AST keeps what parsed.
 
 import { readdirSync, readFileSync } from "node:fs";
+import { CstParser } from "chevrotain";
 import { describe, expect, test } from "vitest";
 import type { Binding, ModelDecl, TrainDecl } from "../../grammar/ast.js";
 import { parse } from "../../grammar/index.js";
@@ -145,5 +146,19 @@ describe("single-token deletions in the examples", () => {
     }
     expect(total).toBeGreaterThan(1000);
     expect(many / total, worst.join("\n")).toBeLessThan(0.01);
+  });
+});
+
+describe("the Chevrotain internals recovery.ts overrides still exist", () => {
+  // RecoveringParser replaces internal (untyped) Chevrotain methods; after an upgrade that renamed one,
+  // the override would silently stop being called. This fails first.
+  test.each([
+    "findReSyncTokenType", "reSyncTo", "tryInRepetitionRecovery", "canRecoverWithSingleTokenInsertion",
+    "canRecoverWithSingleTokenDeletion", "SAVE_ERROR", "getFollowsForInRuleRecovery", "flattenFollowSet",
+    "SKIP_TOKEN", "exportLexerState", "importLexerState", "getCurrRuleFullName", "getCurrentGrammarPath",
+    "getNextPossibleTokenTypes", "attemptInRepetitionRecovery",
+  ])("%s", (name) => {
+    const proto = CstParser.prototype as unknown as Record<string, unknown>;
+    expect(typeof proto[name]).toBe("function");
   });
 });
