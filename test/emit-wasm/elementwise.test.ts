@@ -27,6 +27,7 @@ function evalRef(e: EwExpr, x: (i: number) => number): number {
       return v > 0 ? v : 0;
     }
     case "exp":
+    case "log":
     case "sigmoid":
     case "tanh":
       throw new Error("approximate ops are tested in simd-math.test.ts");

@@ -1,4 +1,4 @@
-// exp, sigmoid and tanh in fused loops against Math.* in float64: relative error within a few ulp
+// exp, log, sigmoid and tanh in fused loops against Math.* in float64: relative error within a few ulp
 // over a dense range, and the special values (±inf, NaN, 0, huge and tiny) exactly.
 
 import { beforeAll, describe, expect, it } from "vitest";
@@ -20,6 +20,7 @@ describe("wasm SIMD exp / sigmoid / tanh", () => {
   let heap: Heap;
   beforeAll(async () => {
     const mod = await WasmModule.create();
+    addElementwise(mod, { name: "log", inputs: ["full"], expr: { op: "log", x: { op: "input", index: 0 } } });
     for (const [op] of OPS) addElementwise(mod, { name: op, inputs: ["full"], expr: { op, x: { op: "input", index: 0 } } });
     // a fused use: sigmoid(x·a + b) with a scalar a and a bias row b
     addElementwise(mod, {
@@ -28,7 +29,7 @@ describe("wasm SIMD exp / sigmoid / tanh", () => {
       expr: { op: "sigmoid", x: { op: "add", a: { op: "mul", a: { op: "input", index: 0 }, b: { op: "input", index: 1 } }, b: { op: "input", index: 2 } } },
     });
     const memory = createMemory(4);
-    fns = (await loadWasm<Record<string, ElementwiseFn>>(mod.finish().binary, [...OPS.map((o) => o[0]), "gate"], { memory })).exports;
+    fns = (await loadWasm<Record<string, ElementwiseFn>>(mod.finish().binary, [...OPS.map((o) => o[0]), "gate", "log"], { memory })).exports;
     heap = new Heap(memory);
   });
 
@@ -59,6 +60,31 @@ describe("wasm SIMD exp / sigmoid / tanh", () => {
     const xs = Float32Array.from([1e-30, -1e-30, 1e-7, -1e-7, 1e-4, -3e-3, 0.1, -0.5, 0.62, 0.63, -0.625]);
     const got = apply(op, xs);
     xs.forEach((x, i) => expect(Math.abs(got[i]! - ref(x)) / Math.abs(ref(x)), `x=${x}`).toBeLessThanOrEqual(rtol));
+  });
+
+  it("log is within 3e-7 relative over the normal range and next to 1", () => {
+    const n = 200_000;
+    const xs = new Float32Array(n + 2000);
+    // log-spaced over [1.2e-38, 3e38], then a dense stretch around 1 where log(x) ≈ x − 1 is small
+    for (let i = 0; i < n; i++) xs[i] = Math.exp(-87.3 + (176 * i) / (n - 1));
+    for (let i = 0; i < 2000; i++) xs[n + i] = 1 + (i - 1000) * 2 ** -20;
+    const got = apply("log", xs);
+    let worst = 0;
+    let at = 0;
+    xs.forEach((x, i) => {
+      const want = Math.log(x);
+      const err = want === 0 ? Math.abs(got[i]!) : Math.abs(got[i]! - want) / Math.abs(want);
+      if (err > worst) [worst, at] = [err, x];
+    });
+    expect(worst, `worst at x=${at}`).toBeLessThanOrEqual(3e-7);
+    const special = apply("log", Float32Array.from([0, -0, -1, Infinity, -Infinity, Number.NaN, 1, Math.E]));
+    expect([...special.slice(0, 2)]).toEqual([-Infinity, -Infinity]);
+    expect(special[2]).toBeNaN();
+    expect(special[3]).toBe(Infinity);
+    expect(special[4]).toBeNaN();
+    expect(special[5]).toBeNaN();
+    expect(special[6]).toBe(0);
+    expect(Math.abs(special[7]! - 1)).toBeLessThanOrEqual(1.2e-7);
   });
 
   it("special values", () => {

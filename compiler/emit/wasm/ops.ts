@@ -181,6 +181,7 @@ export class Ops {
     pmax: this.f4bin("pmax", (a, b) => this.mod.f32x4.pmax(a, b)),
     /** Comparisons give a lane mask (all ones where true). */
     eq: this.f4bin("eq", (a, b) => this.mod.f32x4.eq(a, b)),
+    ne: this.f4bin("ne", (a, b) => this.mod.f32x4.ne(a, b)),
     lt: this.f4bin("lt", (a, b) => this.mod.f32x4.lt(a, b)),
     le: this.f4bin("le", (a, b) => this.mod.f32x4.le(a, b)),
     gt: this.f4bin("gt", (a, b) => this.mod.f32x4.gt(a, b)),
@@ -200,6 +201,12 @@ export class Ops {
       const rv = v.take();
       return this.make("v128", this.mod.i32x4.shl(rv, this.i(bits)), "i32x4.shl");
     },
+    shrU: (v: Expr<"v128">, bits: I32): Expr<"v128"> => {
+      const rv = v.take();
+      return this.make("v128", this.mod.i32x4.shr_u(rv, this.i(bits)), "i32x4.shr_u");
+    },
+    /** i32 lanes → f32 lanes. */
+    toF32x4: (v: Expr<"v128">): Expr<"v128"> => this.make("v128", this.mod.f32x4.convert_i32x4_s(v.take()), "f32x4.convert_i32x4_s"),
     /** f32 lanes → i32 lanes, truncating toward zero, saturating; NaN → 0. */
     truncSatF32x4: (v: Expr<"v128">): Expr<"v128"> =>
       this.make("v128", this.mod.i32x4.trunc_sat_f32x4_s(v.take()), "i32x4.trunc_sat_f32x4_s"),

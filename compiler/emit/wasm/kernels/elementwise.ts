@@ -16,11 +16,11 @@
 import type { Expr, I32, Stmt } from "../expr.js";
 import type { Local } from "../func.js";
 import type { WasmModule } from "../module.js";
-import { expF32x4, sigmoidF32x4, tanhF32x4 } from "./simd-math.js";
+import { expF32x4, logF32x4, sigmoidF32x4, tanhF32x4 } from "./simd-math.js";
 
 export type EwInputKind = "full" | "scalar" | "row" | "col";
-/** exp, sigmoid and tanh are polynomial approximations (a few ulp; see simd-math.ts), the rest exact. */
-export type EwUnaryOp = "neg" | "abs" | "sqrt" | "relu" | "exp" | "sigmoid" | "tanh";
+/** exp, log, sigmoid and tanh are polynomial approximations (a few ulp; see simd-math.ts), the rest exact. */
+export type EwUnaryOp = "neg" | "abs" | "sqrt" | "relu" | "exp" | "log" | "sigmoid" | "tanh";
 /** min/max propagate NaN (like Math.min/max); `maskPos(a, b)` is `b > 0 ? a : 0` (relu's backward). */
 export type EwBinaryOp = "add" | "sub" | "mul" | "div" | "min" | "max" | "maskPos";
 
@@ -57,6 +57,7 @@ function collect(e: EwExpr, inputs: Set<number>, consts: Map<number, number>): v
     case "sqrt":
     case "relu":
     case "exp":
+    case "log":
     case "sigmoid":
     case "tanh":
       collect(e.x, inputs, consts);
@@ -110,6 +111,8 @@ export function addElementwise(mod: WasmModule, spec: ElementwiseSpec): void {
           return f32x4.pmax(zero.get(), tree(e.x));
         case "exp":
           return expF32x4(f, tree(e.x));
+        case "log":
+          return logF32x4(f, tree(e.x));
         case "sigmoid":
           return sigmoidF32x4(f, tree(e.x));
         case "tanh":
