@@ -40,7 +40,14 @@ export function foldConstants(c: Candidate, rc: RuleContext): NodeId | undefined
   }
   if (sizeOf(t.shape) > FOLD_LIMIT) return undefined;
   const node = { id: -1, op: c.op, inputs: c.inputs, shape: t.shape, dtype: t.dtype, attrs: c.attrs } as NodeOf<OpName> as Node;
-  const value = evaluateNode(node, ins.map(constTensor));
+  let value;
+  try {
+    value = evaluateNode(node, ins.map(constTensor));
+  } catch (e) {
+    // An index out of range: the program fails when it runs, and reports it there; folding must not.
+    if (e instanceof RangeError) return undefined;
+    throw e;
+  }
   const values = Array.from(value.data, (v) => round(v, t.dtype));
   const first = values[0];
   const isSplat = first !== undefined && values.every((v) => Object.is(v, first));

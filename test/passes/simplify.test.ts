@@ -268,6 +268,14 @@ describe("simplify choices", () => {
     expect(splat.op === "const" && splat.attrs).toEqual({ values: [1], shape: [100, 100], dtype: "f32" });
   });
 
+  it("leaves a const op the reference rejects (an index out of range) to fail at run time", () => {
+    const g = build({
+      name: "range",
+      build: (b) => { b.output("y", b.gather(b.const([1, 2, 3, 4], [2, 2]), b.const([0, 5], [2], "i32"))); },
+    });
+    expect(liveOps(after(g))).toEqual(["const", "const", "gather"]);
+  });
+
   it("gives a replacement the span and name of the node it replaces", () => {
     const file = sourceFile("t.dlm", "abcdefghij");
     const g = build({
