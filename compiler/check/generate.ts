@@ -6,10 +6,10 @@ import type { GenerateDecl } from "../../grammar/ast.js";
 import { evalConst } from "./args.js";
 import { fmtType } from "./catalogue/spec.js";
 import type { Sink } from "./graph.js";
-import { newCtx, paramsFromArgs, instantiate } from "./model.js";
+import { instantiate, modelArgs, newCtx, paramsFromArgs } from "./model.js";
 import { GraphBuilder } from "./graph.js";
 import { didYouMean, type ProgramIndex } from "./resolve.js";
-import type { CheckedGenerate, CheckedProgram, Config } from "./types.js";
+import type { CheckedGenerate, CheckedProgram } from "./types.js";
 
 const settingKinds = { prompt: "string", steps: "int", temperature: "float", top_k: "int" } as const;
 
@@ -47,15 +47,8 @@ export function checkGenerate(index: ProgramIndex, _checked: CheckedProgram, dec
     sink.report("DLM1011", `unknown model '${decl.target.name}'${didYouMean(decl.target.name, index.models.keys())}`, decl.target.span);
     return out;
   }
-  const args: Config = {};
-  for (const a of decl.args) {
-    if (!a.name) {
-      sink.report("DLM1006", "model params are named: generate M(vocab: 96) { … }", a.span);
-      continue;
-    }
-    const v = evalConst(ctx, decl.target.name, a.name.name, "number", undefined, a.value);
-    if (v !== undefined && v !== null) args[a.name.name] = v;
-  }
+  const args = modelArgs(ctx, model, decl.args, decl.target.span);
+  if (!args) return out;
   out.args = args;
   const params = paramsFromArgs(model, args, sink, decl.target.span);
   if (!params || index.modelOk.get(model.name.name) === false) return out;

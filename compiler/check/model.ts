@@ -7,9 +7,9 @@
 // instance are reported where they occur, naming the instance; errors the generic check of the submodel
 // already reported are not repeated.
 
-import type { Expr, InputDecl, ModelDecl, OutputDecl } from "../../grammar/ast.js";
+import type { Arg, Expr, InputDecl, ModelDecl, OutputDecl } from "../../grammar/ast.js";
 import type { Span } from "../../grammar/source.js";
-import { evalConst, evalDim } from "./args.js";
+import { bindArgs, evalConst, evalDim } from "./args.js";
 import { collectLater, evalBinding, finishBody, type BodyState, type OutputSlot } from "./body.js";
 import type { ArgKind, ArgSpec } from "./catalogue/spec.js";
 import { fmtType, isDim } from "./catalogue/spec.js";
@@ -64,6 +64,20 @@ export function paramValueOf(kind: ArgKind, v: ConfigValue): ParamValue {
   if (kind === "bool") return { type: "bool", value: typeof v === "boolean" ? v : null };
   if (kind === "string") return { type: "string", value: typeof v === "string" ? v : null };
   return { type: "float", value: typeof v === "number" ? v : null };
+}
+
+/** `train CharGpt(vocab: 96) on …`: a model's params given at a use site, checked against its declaration. */
+export function modelArgs(ctx: Ctx, decl: ModelDecl, args: readonly Arg[], span: Span): Config | undefined {
+  const specs = modelArgSpecs(decl);
+  const before = ctx.sink.errorCount;
+  const bound = bindArgs(ctx, decl.name.name, specs, args, span);
+  const out: Config = {};
+  for (const s of specs) {
+    const b = bound.get(s.name);
+    const v = b ? evalConst(ctx, decl.name.name, s.name, s.kind, s.words, b.exprs[0]!) : undefined;
+    if (v !== undefined && v !== null) out[s.name] = v;
+  }
+  return ctx.sink.errorCount === before ? out : undefined;
 }
 
 /** Param values as config values (an int param that is still symbolic stays a Dim). */

@@ -11,7 +11,6 @@
 
 import type { Setting, TrainDecl } from "../../grammar/ast.js";
 import type { Span } from "../../grammar/source.js";
-import { evalConst } from "./args.js";
 import { applyLayer } from "./apply.js";
 import { collectLater, evalBinding, finishBody, type BodyState } from "./body.js";
 import { fmtType } from "./catalogue/spec.js";
@@ -19,10 +18,10 @@ import { settings as settingSpecs } from "./catalogue/train-settings.js";
 import { dimConst, dimEquals, dimProduct, dimSubst, formatShape, type Dim } from "./dims.js";
 import { evalValue, materialize } from "./expr.js";
 import { GraphBuilder, Sink } from "./graph.js";
-import { evalTensorType, newCtx, paramArgs, paramsFromArgs, unify } from "./model.js";
+import { evalTensorType, modelArgs, newCtx, paramArgs, paramsFromArgs, unify } from "./model.js";
 import { closest, didYouMean, type ProgramIndex } from "./resolve.js";
 import { numberSetting, optimizerSetting, scheduleSetting, validateSetting } from "./train-config.js";
-import type { CheckedProgram, CheckedTrain, Config, NamedValue, ValueId } from "./types.js";
+import type { CheckedProgram, CheckedTrain, NamedValue, ValueId } from "./types.js";
 import { tensorVal, unknown, type Ctx, type Val } from "./values.js";
 
 export interface TrainOptions {
@@ -138,15 +137,8 @@ function singleForm(
   }
   for (const key of ["loss", "optimizer"])
     if (!byKey.has(key) && !suggested.has(key)) sink.report("DLM3007", `train ${decl.target.name} has no '${key}' setting`, decl.target.span);
-  const args: Config = {};
-  for (const a of decl.args) {
-    if (!a.name) {
-      sink.report("DLM1006", "model params in a train block are named: train M(vocab: 96) on …", a.span);
-      continue;
-    }
-    const v = evalConst(ctx, decl.target.name, a.name.name, "number", undefined, a.value);
-    if (v !== undefined && v !== null) args[a.name.name] = v;
-  }
+  const args = modelArgs(ctx, model, decl.args, decl.target.span);
+  if (!args) return;
   const params = paramsFromArgs(model, args, sink, decl.target.span);
   if (!params) return;
   out.models = [{ name: model.name.name, model: model.name.name, args, prefix: "" }];

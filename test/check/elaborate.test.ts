@@ -198,3 +198,23 @@ test("a single-form train graph lists the model outputs", () => {
   expect(t.graph.outputs.map((o) => `${o.name}${formatShape(o.shape)}`)).toEqual(["objectness[32, 1, 8, 8]", "boxes[32, 4, 8, 8]", "classes[32, 10, 8, 8]"]);
   expect(t.inputFields).toEqual({ image: "image" });
 });
+
+test("train and generate take model params, by name or position", () => {
+  const r = checkText(`model Lm(vocab: int, causal: bool = false) {
+  input  tokens: i32[B, T]
+  output logits: f32[B, T, vocab]
+  logits = tokens |> Embedding(vocab, 16) |> SelfAttention(2, causal: causal) |> Dense(vocab)
+}
+data Text = moby_dick() |> chars(context: 32, vocab: 50)
+train Lm(50, causal: true) on Text {
+  loss      cross_entropy(logits, targets)
+  optimizer adam(lr: 1e-3)
+}
+generate Lm(vocab: 50) { prompt "a" }`);
+  expect(r.diagnostics).toEqual([]);
+  const t = r.program.trains[0]!;
+  expect(t.models[0]!.args).toEqual({ vocab: 50, causal: true });
+  expect(t.graph.ops.find((o) => o.op === "SelfAttention")!.config).toEqual({ heads: 2, causal: true });
+  expect(formatShape(t.graph.outputs[0]!.shape)).toBe("[32, 32, 50]");
+  expect(r.program.generates[0]!.vocab).toEqual({ terms: [{ coef: 50, atoms: [] }] });
+});
