@@ -149,6 +149,13 @@ export class WasmModule {
     }
   }
 
+  /** Frees the binaryen module without emitting (e.g. after an error while building). */
+  dispose(): void {
+    if (this.#finished) return;
+    this.#finished = true;
+    this.#mod.dispose();
+  }
+
   private check(): void {
     if (this.#finished) throw new Error("wasm: module already finished");
   }
