@@ -108,15 +108,11 @@ function closingWhat(expected: TokenType, actual: IToken): string | undefined {
   if (openers === undefined || context === undefined) return undefined;
   const idx = isEof(actual) ? context.segmentEnd : indexOfToken(context.tokens, actual);
   if (idx < 0) return undefined;
-  const open = idx < context.openerAt.length ? context.openerAt[idx]! : lastOpener(context);
+  const open = context.openerAt[idx] ?? -1;
   if (open < 0) return undefined;
   const opener = context.tokens[open]!;
   if (!openers.has(opener.tokenType)) return undefined;
   return describeOpener(context, open);
-}
-
-function lastOpener(ctx: MessageContext): number {
-  return ctx.openerAt.length > 0 ? ctx.openerAt[ctx.openerAt.length - 1]! : -1;
 }
 
 function describeOpener(ctx: MessageContext, i: number): string {
