@@ -3,9 +3,10 @@
 // LayerNorm 2D; Embedding vocab*dim; RNN H*I + H*H + 2H; LSTM 4H(I + H) + 8H; GRU 3H(I + H) + 6H;
 // MultiheadAttention 4D² + 4D; learned positions max*D; class token D.
 
+import fc from "fast-check";
 import { describe, expect, test } from "vitest";
 import { elaborate } from "../../compiler/check/index.js";
-import { checkExample, num } from "./helpers.js";
+import { checkExample, checkText, num } from "./helpers.js";
 
 function counts(example: string): Record<string, number | string> {
   const r = checkExample(example);
@@ -74,5 +75,65 @@ describe("parameter counts (PyTorch formulas, by hand)", () => {
     expect(all.flatMap((c) => Object.values(c))).toEqual([
       407050, 421642, 57099, 61423, 205856, 3393, 113248, 117856, 301664, 218128, 201217, "12*d*d + 13*d", 116576, "12*d*d + 13*d", 205066,
     ]);
+  });
+});
+
+describe("per-layer counts for random sizes (PyTorch formulas)", () => {
+  const count = (input: string, stage: string): number | string => {
+    const r = checkText(`model M {\n  input x: ${input}\n  output y: f32[1]\n  y = x |> ${stage}\n}`);
+    return num(r.program.models[0]!.paramCount);
+  };
+  const size = fc.integer({ min: 1, max: 40 });
+
+  test("Dense, Embedding, LayerNorm, BatchNorm", () => {
+    fc.assert(
+      fc.property(size, size, (i, o) => {
+        expect(count(`f32[B, ${i}]`, `Dense(${o})`)).toBe(i * o + o);
+        expect(count(`f32[B, ${i}]`, `Dense(${o}, bias: false)`)).toBe(i * o);
+        expect(count(`i32[B, T]`, `Embedding(${i}, ${o})`)).toBe(i * o);
+        expect(count(`f32[B, T, ${i}]`, `LayerNorm`)).toBe(2 * i);
+        expect(count(`f32[B, ${i}, 5, 5]`, `BatchNorm`)).toBe(2 * i);
+      }),
+      { numRuns: 20 },
+    );
+  });
+
+  test("convolutions", () => {
+    fc.assert(
+      fc.property(size, size, fc.integer({ min: 1, max: 5 }), (c, o, k) => {
+        expect(count(`f32[B, ${c}, 16, 16]`, `Conv2d(${o}, kernel: ${k})`)).toBe(o * c * k * k + o);
+        expect(count(`f32[B, ${c}, 16, 16]`, `Conv2d(${o}, kernel: [${k}, 1])`)).toBe(o * c * k + o);
+        expect(count(`f32[B, ${c}, 16]`, `Conv1d(${o}, kernel: ${k})`)).toBe(o * c * k + o);
+        expect(count(`f32[B, ${c}, 16, 16]`, `ConvTranspose2d(${o}, kernel: ${k}, stride: 2)`)).toBe(c * o * k * k + o);
+      }),
+      { numRuns: 20 },
+    );
+  });
+
+  test("recurrent and attention", () => {
+    fc.assert(
+      fc.property(size, size, fc.integer({ min: 1, max: 4 }), (i, h, heads) => {
+        expect(count(`f32[B, T, ${i}]`, `RNN(${h})`)).toBe(h * i + h * h + 2 * h);
+        expect(count(`f32[B, T, ${i}]`, `LSTM(${h})`)).toBe(4 * h * (i + h) + 8 * h);
+        expect(count(`f32[B, T, ${i}]`, `GRU(${h})`)).toBe(3 * h * (i + h) + 6 * h);
+        const d = heads * i;
+        expect(count(`f32[B, T, ${d}]`, `SelfAttention(${heads})`)).toBe(4 * d * d + 4 * d);
+        expect(count(`f32[B, T, ${d}]`, `PositionalEmbedding(max: ${h})`)).toBe(h * d);
+        expect(count(`f32[B, T, ${d}]`, `PositionalEmbedding(max: ${h}, kind: sinusoidal)`)).toBe(0);
+        expect(count(`f32[B, T, ${d}]`, `ClassToken`)).toBe(d);
+      }),
+      { numRuns: 20 },
+    );
+  });
+
+  test("cross attention with a context of another width", () => {
+    const r = checkText(`model M {
+  input q: f32[B, T, 12]
+  input c: f32[B, S, 20]
+  output y: f32[B, T, 12]
+  y = q |> MultiHeadAttention(heads: 3, context: c)
+}`);
+    expect(r.diagnostics).toEqual([]);
+    expect(num(r.program.models[0]!.paramCount)).toBe(12 * 12 + 2 * 12 * 20 + 3 * 12 + 12 * 12 + 12);
   });
 });
