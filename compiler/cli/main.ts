@@ -6,6 +6,7 @@ import { processIo, type Io } from "./io.js";
 import { UsageError } from "./usage.js";
 import { checkCommand, checkHelp } from "./check.js";
 import { trainCommand, trainHelp } from "./train.js";
+import { compileCommand, compileHelp } from "./compile.js";
 
 interface Command {
   summary: string;
@@ -16,6 +17,7 @@ interface Command {
 const commands: Record<string, Command> = {
   check: { summary: "check .dlm files and print each model's shapes and parameter count", help: checkHelp, run: checkCommand },
   train: { summary: "compile a file's train block in memory and run it", help: trainHelp, run: trainCommand },
+  compile: { summary: "compile a file to a TypeScript module (or print its IR)", help: compileHelp, run: compileCommand },
 };
 
 function mainHelp(): string {
