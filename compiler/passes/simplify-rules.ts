@@ -21,6 +21,8 @@ export interface RuleContext {
   constant(values: number[], shape: readonly number[], dtype: DType, named?: boolean): NodeId;
   /** Appends a helper node (it takes the replaced node's span, not its name). */
   helper<K extends OpName>(op: K, inputs: NodeId[], attrs: OpAttrs[K]): NodeId;
+  /** A node already built that computes relu(x), if any. */
+  reluOf(x: NodeId): NodeId | undefined;
 }
 
 export type Rewrite = NodeId | Candidate | undefined;
@@ -97,6 +99,13 @@ export function rewrite(c: Candidate, rc: RuleContext): Rewrite {
     }
     case "relu":
       return n(0).op === "relu" ? c.inputs[0]! : undefined;
+    case "greater": {
+      // relu's gradient mask h > 0 equals relu(h) > 0 (NaN included: both 0). Reading the relu output,
+      // which backward keeps anyway, leaves h one user, so it need not be stored: the forward matmul,
+      // bias add and relu become one kernel (fuse.ts).
+      const r = isZero(1) && n(0).op !== "relu" ? rc.reluOf(c.inputs[0]!) : undefined;
+      return r === undefined ? undefined : { op: "greater", inputs: [r, c.inputs[1]!], attrs: {} };
+    }
     case "pow":
       return c.attrs.exponent === 1 ? c.inputs[0]! : undefined;
     case "maximum":

@@ -24,6 +24,7 @@
 //  - a*(b*x) → (ab)*x for scalar (splat) consts a and b: one rounding instead of two, so the result may
 //    differ in the last bit; overflow of ab alone (|ab| > f32 max) is checked and then not folded.
 //  - x−x → 0 is NOT done (NaN − NaN and Inf − Inf are NaN).
+//  - greater(h, 0) → greater(relu(h), 0) when relu(h) exists (relu's gradient mask) is exact, NaN included.
 //  - Constant folding computes in float64 (the reference evaluator) and rounds the result to f32 once:
 //    for + − × ÷ √ that is exactly the f32 result; for exp, log, tanh… it is the correctly rounded value,
 //    which a runtime's f32 kernel may miss by an ulp. Random ops are never folded (each call site owns a
@@ -55,6 +56,7 @@ export const simplifyPass: Pass = {
 export function simplify(graph: Graph, ctx: PassContext): Graph {
   const out: Graph = { nodes: [], inputs: [], params: [], outputs: [] };
   const map: NodeId[] = new Array<NodeId>(graph.nodes.length);
+  const relus = new Map<NodeId, NodeId>();
 
   // `named`: the node stands for `from` (takes its name too); otherwise it is a helper (a new const).
   const emit = <K extends OpName>(op: K, inputs: NodeId[], attrs: OpAttrs[K], from: Node, named = true): NodeId => {
@@ -64,6 +66,7 @@ export function simplify(graph: Graph, ctx: PassContext): Graph {
     if (from.span) node.span = from.span;
     if (named && from.name !== undefined) node.name = from.name;
     out.nodes.push(node);
+    if (op === "relu" && !relus.has(inputs[0]!)) relus.set(inputs[0]!, id);
     return id;
   };
 
@@ -77,6 +80,7 @@ export function simplify(graph: Graph, ctx: PassContext): Graph {
       afterAutodiff: ctx.afterAutodiff,
       constant: (values, shape, dtype, named = false) => emit("const", [], { values, shape: [...shape], dtype }, n, named),
       helper: (op, inputs, attrs) => emit(op, inputs, attrs, n, false),
+      reluOf: (x) => relus.get(x),
     };
     map[n.id] = simplifyNode(n, { op: n.op, inputs: n.inputs.map((i) => map[i]!), attrs: n.attrs } as Candidate, rc, emit);
   }

@@ -135,6 +135,24 @@ const cases: PassCase[] = [
     },
   },
   {
+    name: "relu-mask",
+    build: (b) => {
+      const h = b.input("h", [2, 3]);
+      const dy = b.input("dy", [2, 3]);
+      b.output("y", b.unary("relu", h));
+      b.output("dx", b.mul(dy, b.binary("greater", h, b.scalar(0))));
+      b.output("other", b.binary("greater", b.input("z", [3]), b.scalar(0)));
+    },
+    check: (g) => {
+      const dx = g.nodes[g.outputs[1]!.node]!;
+      const mask = g.nodes[dx.inputs[1]!]!;
+      expect(mask.op).toBe("greater");
+      expect(g.nodes[mask.inputs[0]!]!.op, "the mask reads relu(h)").toBe("relu");
+      const other = g.nodes[g.outputs[2]!.node]!;
+      expect(g.nodes[other.inputs[0]!]!.op, "no relu of z: unchanged").toBe("input");
+    },
+  },
+  {
     name: "stop-gradient",
     build: (b) => {
       const x = b.input("x", [3]);
