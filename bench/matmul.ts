@@ -4,7 +4,7 @@
 // comparison. Run: npm run build && node -e 'import("./dist/bench/matmul.js").then(async m => console.log(await m.benchMatmul()))'
 
 import { WasmModule } from "../compiler/emit/wasm/module.js";
-import { createMemory, loadWasm } from "../compiler/emit/wasm/load.js";
+import { createMemory, loadWasm, relaxedSimdSupported } from "../compiler/emit/wasm/load.js";
 import type { MatmulFn } from "../compiler/emit/wasm/kernels/matmul.js";
 import { addMatmul, matmulScratchBytes } from "../compiler/emit/wasm/kernels/matmul.js";
 import { matmul as tsMatmul } from "../runtime/kernels/matmul.js";
@@ -12,7 +12,7 @@ import type { Expr } from "../compiler/emit/wasm/expr.js";
 
 const PEAK_CHAINS = [8, 10, 12];
 
-type BenchExports = { matmul: MatmulFn } & Record<`peak${number}`, (iters: number, buf: number) => number>;
+type BenchExports = { matmul: MatmulFn; matmul_relaxed?: MatmulFn } & Record<`peak${number}`, (iters: number, buf: number) => number>;
 
 /**
  * peakN(iters, buf): N accumulators, acc_i += load(buf + 16·i)·y. The mul of each step is independent
@@ -42,8 +42,11 @@ function addPeak(mod: WasmModule, n: number): void {
 }
 
 async function buildBench(): Promise<BenchExports> {
-  const mod = await WasmModule.create();
+  // the FMA variant only where the engine runs it (Node 20: --experimental-wasm-relaxed-simd)
+  const relaxed = relaxedSimdSupported();
+  const mod = await WasmModule.create({ relaxedSimd: relaxed });
   addMatmul(mod);
+  if (relaxed) addMatmul(mod, { name: "matmul_relaxed", relaxed: true });
   for (const n of PEAK_CHAINS) addPeak(mod, n);
   const { binary } = mod.finish({ optimize: true });
   const s = matmulScratchBytes();
@@ -52,6 +55,7 @@ async function buildBench(): Promise<BenchExports> {
   const bytes = 1024 + s.packA + s.packB + 3 * maxN * maxN * 4;
   const memory = createMemory(Math.ceil(bytes / 65536) + 1);
   const names = ["matmul", ...PEAK_CHAINS.map((n) => `peak${n}`)] as (keyof BenchExports & string)[];
+  if (relaxed) names.push("matmul_relaxed");
   const { exports } = await loadWasm<BenchExports>(binary, names, { memory });
   layout = { memory: memory.buffer, packA: 1024, packB: 1024 + s.packA, base: 1024 + s.packA + s.packB };
   return exports;
@@ -161,6 +165,15 @@ export async function benchMatmul(): Promise<string> {
     fillRandom(new Float32Array(layout.memory, b, K * N), 4);
     row(label, "wasm", paired(() => ex.matmul(a, b, c, M, N, K, tA, tB, 0, packA, packB), (2 * M * N * K) / 1e9, peak));
   }
+  const relaxed = ex.matmul_relaxed;
+  for (const n of relaxed ? [64, 256, 1024] : []) {
+    const a = base;
+    const b = a + n * n * 4;
+    const c = b + n * n * 4;
+    const flops = (2 * n * n * n) / 1e9;
+    row(n, "wasm relaxed FMA", paired(() => relaxed!(a, b, c, n, n, n, 0, 0, 0, packA, packB), flops, peak));
+  }
+  if (!relaxed) rows.push("| | wasm relaxed FMA | not run: no relaxed SIMD here (Node 20: --experimental-wasm-relaxed-simd) | |");
   for (const n of [64, 256]) {
     const a = new Float32Array(n * n);
     const b = new Float32Array(n * n);

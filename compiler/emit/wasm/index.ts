@@ -8,7 +8,7 @@ export type { FunctionBuilder, Local, Params } from "./func.js";
 export type { FinishedModule, FinishOptions, FunctionSignature, WasmModuleOptions } from "./module.js";
 export { WasmModule, WasmValidationError } from "./module.js";
 export type { LoadedWasm, LoadWasmOptions, WasmMemory } from "./load.js";
-export { createMemory, loadWasm, loadWasmSync, pagesFor } from "./load.js";
+export { createMemory, loadWasm, loadWasmSync, pagesFor, relaxedSimdSupported } from "./load.js";
 export type { BatchMatmulFn, MatmulConfig, MatmulFn } from "./kernels/matmul.js";
 export { addMatmul, batchMatmulName, MATMUL_DEFAULTS, matmulScratchBytes } from "./kernels/matmul.js";
 export type { ElementwiseFn, ElementwiseSpec, EwBinaryOp, EwExpr, EwInputKind, EwUnaryOp } from "./kernels/elementwise.js";

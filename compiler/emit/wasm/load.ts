@@ -18,10 +18,27 @@ interface WasmGlobal {
   Module: new (bytes: Uint8Array) => object;
   Instance: new (module: object, imports: Record<string, Record<string, unknown>>) => WasmInstance;
   compile(bytes: Uint8Array): Promise<object>;
+  validate(bytes: Uint8Array): boolean;
   instantiate(module: object, imports: Record<string, Record<string, unknown>>): Promise<WasmInstance>;
 }
 
 const WA = (globalThis as unknown as { WebAssembly: WasmGlobal }).WebAssembly;
+
+// (module (func (drop (f32x4.relaxed_madd (v128.const 0) (v128.const 0) (v128.const 0))))), as binaryen
+// 132 emits it: valid only where the engine has relaxed SIMD.
+const RELAXED_PROBE =
+  "0061736d01000000010401600000030201000a3e013c00fd0c00000000000000000000000000000000fd0c" +
+  "00000000000000000000000000000000fd0c00000000000000000000000000000000fd85021a0b";
+
+/**
+ * Whether this engine runs relaxed SIMD: by default from Node 22 (V8 11.4+); Node 20 needs
+ * --experimental-wasm-relaxed-simd. Asked each time (the flag can be set at run time).
+ */
+export function relaxedSimdSupported(): boolean {
+  const bytes = new Uint8Array(RELAXED_PROBE.length / 2);
+  for (let i = 0; i < bytes.length; i++) bytes[i] = parseInt(RELAXED_PROBE.slice(2 * i, 2 * i + 2), 16);
+  return WA.validate(bytes);
+}
 
 export interface LoadWasmOptions {
   /** Use this memory (e.g. one shared by several modules); otherwise a new one is made. */

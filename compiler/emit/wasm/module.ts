@@ -17,6 +17,8 @@ export interface WasmModuleOptions {
   initialPages?: number;
   /** Memory shared between threads (needs the atomics feature; default false). */
   shared?: boolean;
+  /** Allow relaxed SIMD ops (f32x4.relaxedMadd). Check `relaxedSimdSupported()` before loading. */
+  relaxedSimd?: boolean;
 }
 
 export interface FunctionSignature<P extends Record<string, ValueType>, R extends ExprType> {
@@ -63,6 +65,8 @@ const FEATURES = ["SIMD128", "BulkMemory", "BulkMemoryOpt", "SignExt", "Nontrapp
 export class WasmModule {
   readonly #bin: BinaryenApi;
   readonly #mod: BinaryenModule;
+  /** Whether relaxed SIMD ops may be used (a module option). */
+  readonly relaxedSimd: boolean;
   readonly #functions = new Set<string>();
   #finished = false;
 
@@ -72,6 +76,8 @@ export class WasmModule {
     let features = 0;
     for (const f of FEATURES) features |= bin.Features[f];
     if (options.shared) features |= bin.Features.Atomics;
+    if (options.relaxedSimd) features |= bin.Features.RelaxedSIMD;
+    this.relaxedSimd = options.relaxedSimd ?? false;
     mod.setFeatures(features);
     // No maximum: the importer decides how far the memory may grow.
     mod.setMemory(options.initialPages ?? 1, -1, null, [], options.shared ?? false, false, "memory");

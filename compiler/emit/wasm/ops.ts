@@ -186,6 +186,21 @@ export class Ops {
     le: this.f4bin("le", (a, b) => this.mod.f32x4.le(a, b)),
     gt: this.f4bin("gt", (a, b) => this.mod.f32x4.gt(a, b)),
     ge: this.f4bin("ge", (a, b) => this.mod.f32x4.ge(a, b)),
+    /**
+     * a·b + c, fused or not (the engine picks): relaxed SIMD, so the module must be created with
+     * `relaxedSimd: true`, and Node 20 runs it only with --experimental-wasm-relaxed-simd.
+     */
+    relaxedMadd: (a: Expr<"v128">, b: Expr<"v128">, c: Expr<"v128">): Expr<"v128"> => {
+      // binaryen.js 132 has no wrapper for relaxed ops; its C API does.
+      const capi = this.bin as unknown as {
+        _BinaryenSIMDTernary(module: number, op: number, a: number, b: number, c: number): number;
+        _BinaryenRelaxedMaddVecF32x4(): number;
+      };
+      const ra = a.take();
+      const rb = b.take();
+      const ref = capi._BinaryenSIMDTernary(this.mod.ptr, capi._BinaryenRelaxedMaddVecF32x4(), ra, rb, c.take());
+      return this.make("v128", ref, "f32x4.relaxed_madd");
+    },
     neg: this.f4un("neg", (a) => this.mod.f32x4.neg(a)),
     floor: this.f4un("floor", (a) => this.mod.f32x4.floor(a)),
     abs: this.f4un("abs", (a) => this.mod.f32x4.abs(a)),

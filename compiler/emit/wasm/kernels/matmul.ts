@@ -12,6 +12,8 @@
 // - Edges: panels are zero-padded, so every tile is computed whole; a tile that sticks out of c is
 //   spilled to a 128-byte scratch tile and only its valid part is added to c.
 // - The first k block overwrites c unless `accumulate`; later blocks add.
+// - `relaxed`: the same kernel with f32x4.relaxed_madd (an FMA on x86 with FMA3); ~20% faster where
+//   the engine has relaxed SIMD (PERFORMANCE.md), results differ from plain SIMD by rounding only.
 
 import type { Expr, I32, Stmt } from "../expr.js";
 import type { Local } from "../func.js";
@@ -27,12 +29,14 @@ export interface MatmulConfig {
   kc?: number;
   /** Columns of op(b) packed at once (multiple of 8). */
   nc?: number;
+  /** Use relaxed fused multiply-add (the module must allow relaxed SIMD). */
+  relaxed?: boolean;
 }
 
 const MR = 4;
 const NR = 8;
 const TILE_BYTES = MR * NR * 4;
-export const MATMUL_DEFAULTS = { name: "matmul", mc: 64, kc: 256, nc: 512 } as const;
+export const MATMUL_DEFAULTS = { name: "matmul", mc: 64, kc: 256, nc: 512, relaxed: false } as const;
 
 /** Scratch the caller must provide (each region 16-byte aligned for speed), independent of M, N, K. */
 export function matmulScratchBytes(config: MatmulConfig = {}): { packA: number; packB: number } {
@@ -84,7 +88,8 @@ export function batchMatmulName(config: MatmulConfig = {}): string {
 
 /** Adds `<name>` (MatmulFn) and `<name>_batch` (BatchMatmulFn), both exported, and their helpers. */
 export function addMatmul(mod: WasmModule, config: MatmulConfig = {}): void {
-  const { name, mc: MC, kc: KC, nc: NC } = { ...MATMUL_DEFAULTS, ...config };
+  const { name, mc: MC, kc: KC, nc: NC, relaxed } = { ...MATMUL_DEFAULTS, ...config };
+  if (relaxed && !mod.relaxedSimd) throw new Error("wasm matmul: relaxed needs a module created with relaxedSimd: true");
   if (MC % MR || NC % NR || MC <= 0 || NC <= 0 || KC <= 0)
     throw new Error(`wasm matmul: mc must be a multiple of ${MR}, nc of ${NR} (got mc=${MC}, nc=${NC}, kc=${KC})`);
   addPackFunction(mod, name, 4);
@@ -119,7 +124,15 @@ export function addMatmul(mod: WasmModule, config: MatmulConfig = {}): void {
         return f.loop(top, [
           ...av.map((x, i) => x.set(v128.load32Splat(ap.get(), i * 4))),
           ...bv.map((x, j) => x.set(v128.load(bp.get(), j * 16))),
-          ...acc.flatMap((row, i) => row.map((x, j) => x.set(f32x4.add(x.get(), f32x4.mul(av[i]!.get(), bv[j]!.get()))))),
+          ...acc.flatMap((row, i) =>
+            row.map((x, j) =>
+              x.set(
+                relaxed
+                  ? f32x4.relaxedMadd(av[i]!.get(), bv[j]!.get(), x.get())
+                  : f32x4.add(x.get(), f32x4.mul(av[i]!.get(), bv[j]!.get())),
+              ),
+            ),
+          ),
           f.inc(ap, MR * 4),
           f.inc(bp, NR * 4),
           kk.set(i32.sub(kk.get(), 1)),

@@ -1,0 +1,99 @@
+// The JS side of the Wasm target: the TS target's class (emitModel from compiler/emit/ts: same API,
+// fields, init, seed → same weights), with three changes made on its ts-morph structure:
+// - the arena is the `memory.buffer` of a WebAssembly.Memory sized from the plan plus the matmul scratch
+//   (the constructor takes the memory; its views are made once over it; the memory never grows);
+// - `runPredict` / `runEvaluate` / `runTrain` each call their one exported Wasm function;
+// - each JS thunk (an op without Wasm code yet) is a private method, imported by the Wasm module as
+//   `env.<name>` through arrow functions made once in `create`.
+// The module compiles `<name>.wasm` (next to it) once, when it is imported.
+
+import type { ClassDeclarationStructure, MethodDeclarationStructure, OptionalKind, PropertyDeclarationStructure } from "ts-morph";
+import { Scope, StructureKind } from "ts-morph";
+import type { ModelProgram } from "../../../program/types.js";
+import type { EmittedModel } from "../../ts/model-class.js";
+import type { FieldDecl } from "../../ts/context.js";
+import type { Thunk } from "./step-wasm.js";
+
+/** Module-level declarations every Wasm glue module starts with (names no user name can produce). */
+export function wasmPrelude(wasmFile: string): string {
+  return `
+interface __DlmWasmMemory {
+  readonly buffer: ArrayBuffer;
+}
+interface __DlmWasmApi {
+  Memory: new (descriptor: { initial: number; maximum?: number }) => __DlmWasmMemory;
+  compile(bytes: Uint8Array): Promise<object>;
+  instantiate(module: object, imports: Record<string, Record<string, unknown>>): Promise<{ exports: Record<string, unknown> }>;
+}
+const __dlmWasm = (globalThis as unknown as { WebAssembly: __DlmWasmApi }).WebAssembly;
+/** The compiled ${wasmFile}, shared by every model instance. */
+const __dlmCode: object = await __dlmWasm.compile(await __dlmReadFile(new URL(${JSON.stringify(`./${wasmFile}`)}, import.meta.url)));
+`;
+}
+
+export interface GlueModel {
+  model: ModelProgram;
+  emitted: EmittedModel;
+  className: string;
+  /** Pages of the model's memory (arena + matmul scratch). */
+  pages: number;
+  /** Exported run function of each step present. */
+  runs: Partial<Record<"predict" | "evaluate" | "train", string>>;
+  thunks: Thunk[];
+  /** Extra view fields the thunks use (made by a second ClassContext over the same plan). */
+  fields: FieldDecl[];
+  seed: number;
+}
+
+const RUN_METHOD = { runPredict: "predict", runEvaluate: "evaluate", runTrain: "train" } as const;
+
+/** Rewrites the class structure of one model in place. */
+export function wasmClass(g: GlueModel): void {
+  const klass = g.emitted.statements.find((s): s is ClassDeclarationStructure => s.kind === StructureKind.Class);
+  if (!klass) throw new Error(`wasm glue: no class for ${g.model.name}`);
+  const exportsType = `{ ${Object.values(g.runs).map((r) => `readonly ${r}: () => void`).join("; ")} }`;
+
+  const ctor = klass.ctors?.[0];
+  const statements = ctor?.statements;
+  if (!ctor || !Array.isArray(statements) || typeof statements[0] !== "string" || !statements[0].startsWith("const arena = new ArrayBuffer("))
+    throw new Error("wasm glue: the TS class constructor does not start with its arena (emit/ts changed?)");
+  ctor.parameters = [{ name: "memory", type: "__DlmWasmMemory" }];
+  ctor.statements = ["const arena = memory.buffer;", ...statements.slice(1), ...g.fields.map((f) => `this.${f.name} = ${f.init};`)];
+
+  const props: OptionalKind<PropertyDeclarationStructure>[] = klass.properties ?? [];
+  for (const f of g.fields) props.push({ name: f.name, scope: Scope.Private, isReadonly: true, type: f.type });
+  props.push({ name: "wasm$", scope: Scope.Private, hasExclamationToken: true, type: exportsType, docs: ["The instance's step functions."] });
+  props.push({ name: "wasmPages", isStatic: true, isReadonly: true, initializer: String(g.pages), docs: ["64 KiB pages of the model's WebAssembly.Memory (arena and matmul scratch)."] });
+  klass.properties = props;
+
+  const methods: OptionalKind<MethodDeclarationStructure>[] = klass.methods ?? [];
+  for (const m of methods) {
+    if (m.name === "create") {
+      m.statements = [
+        `const memory = new __dlmWasm.Memory({ initial: ${g.pages}, maximum: ${g.pages} });`,
+        `const model = new ${g.className}(memory);`,
+        `const instance = await __dlmWasm.instantiate(__dlmCode, model.imports$(memory));`,
+        `model.wasm$ = instance.exports as unknown as ${exportsType};`,
+        `model.initState(options.seed ?? ${g.seed});`,
+        `return model;`,
+      ];
+      m.docs = ["Allocates the Wasm memory once, instantiates the step functions, and initialises the state from `seed` (the same seed gives the same weights as the TS target)."];
+    }
+    const step = RUN_METHOD[m.name as keyof typeof RUN_METHOD];
+    if (step !== undefined) {
+      const run = g.runs[step];
+      if (run === undefined) throw new Error(`wasm glue: no Wasm function for ${step}`);
+      m.statements = [`this.wasm$.${run}();`];
+    }
+  }
+  const env = ["memory", ...g.thunks.map((t) => `${t.name}: () => this.${t.name}()`)];
+  methods.push({
+    name: "imports$",
+    scope: Scope.Private,
+    parameters: [{ name: "memory", type: "__DlmWasmMemory" }],
+    returnType: "Record<string, Record<string, unknown>>",
+    statements: [`return { env: { ${env.join(", ")} } };`],
+  });
+  for (const t of g.thunks) methods.push({ name: t.name, scope: Scope.Private, returnType: "void", statements: t.body });
+  klass.methods = methods;
+}

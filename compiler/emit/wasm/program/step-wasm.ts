@@ -1,0 +1,179 @@
+// One step graph → one exported Wasm function (`m<k>_run_train`, …): straight-line calls, in schedule
+// order, with every pointer a constant byte offset from the memory plan. Per scheduled node:
+// - matmul (2-D, all four transposes; batched with strides) → the SIMD matmul kernel (kernels/matmul.ts);
+// - a fused elementwise group → one f32x4 loop (kernels/elementwise.ts), shared by equal groups;
+// - sum / max / mean over one run of axes that is a row or column reduction of a matrix → the SIMD
+//   reduction (kernels/reduce.ts), mean then scaled in place by an elementwise loop;
+// - anything else → a call of an imported JS thunk running the TS target's code for that node (and for
+//   the non-native nodes right after it), on views made once when the model is created.
+
+import type { Node, NodeId } from "../../../ir/graph.js";
+import { sizeOf } from "../../../ir/shapes.js";
+import type { ModelProgram } from "../../../program/types.js";
+import type { ModelPlan, StepPlan } from "../../../plan/step-values.js";
+import type { ClassContext } from "../../ts/context.js";
+import { emitNode, reductionRuns } from "../../ts/op-code.js";
+import type { PoolPairs } from "../../ts/op-code.js";
+import { makeStepEmitter } from "../../ts/step.js";
+import type { Stmt } from "../expr.js";
+import type { FunctionBuilder } from "../func.js";
+import type { WasmModule } from "../module.js";
+import { addElementwise } from "../kernels/elementwise.js";
+import { addReduce } from "../kernels/reduce.js";
+import { elementwiseGroup } from "./ew-tree.js";
+import { importThunk } from "./imports.js";
+
+export interface ModuleKernels {
+  /** The matmul kernel's name and its scratch (byte offsets past every model's arena). */
+  matmul: string;
+  packA: number;
+  packB: number;
+  /** Elementwise and reduction functions made so far, by canonical key. */
+  functions: Map<string, string>;
+}
+
+export interface Thunk {
+  /** Import name (`env.<name>`) and the TS statements it runs. */
+  name: string;
+  body: string[];
+}
+
+export interface StepStats {
+  native: Record<string, number>;
+  thunked: Record<string, number>;
+}
+
+export interface EmittedStep {
+  exportName: string;
+  thunks: Thunk[];
+  stats: StepStats;
+}
+
+type Call = (f: FunctionBuilder) => Stmt[];
+
+export function emitStepWasm(mod: WasmModule, k: ModuleKernels, model: ModelProgram, plan: ModelPlan, sp: StepPlan,
+  cls: ClassContext, pairs: PoolPairs, prefix: string): EmittedStep {
+  const g = sp.graph;
+  const node = (id: NodeId): Node => g.nodes[id]!;
+  const offsets = new Map(plan.slots.map((s) => [s.key, s.offset]));
+  const ptr = (id: NodeId): number => {
+    const st = sp.storage.get(id);
+    if (!st || st.kind === "literal") throw new Error(`wasm: %${id} has no memory`);
+    const key = st.kind === "state" ? `state:${st.name}` : st.key;
+    const off = offsets.get(key);
+    if (off === undefined) throw new Error(`wasm: no slot ${key}`);
+    return off;
+  };
+  const literal = (id: NodeId): number | undefined => {
+    const st = sp.storage.get(id);
+    return st?.kind === "literal" ? st.value : undefined;
+  };
+  const em = makeStepEmitter(cls, model, sp, pairs);
+  const stats: StepStats = { native: {}, thunked: {} };
+  const count = (t: Record<string, number>, op: string) => (t[op] = (t[op] ?? 0) + 1);
+
+  const calls: Array<Call | { thunk: string }> = [];
+  const thunks: Thunk[] = [];
+  let pending: string[] = [];
+  const flush = (): void => {
+    if (pending.length === 0) return;
+    const name = `${prefix}_${sp.step}_k${thunks.length}`;
+    thunks.push({ name, body: pending });
+    calls.push({ thunk: name });
+    pending = [];
+  };
+  const kernel = (key: string, make: (name: string) => void): string => {
+    let name = k.functions.get(key);
+    if (name === undefined) {
+      name = `f${k.functions.size}`;
+      make(name);
+      k.functions.set(key, name);
+    }
+    return name;
+  };
+  const scale = (at: number, length: number, by: number): Call => {
+    const name = kernel(`scale|${by}`, (nm) => addElementwise(mod, { name: nm, inputs: ["full"], expr: { op: "mul", a: { op: "input", index: 0 }, b: { op: "const", value: by } } }));
+    return (f) => [f.call(name, [at, at, 1, length])];
+  };
+
+  const native = (n: Node): Call[] | null => {
+    if (n.op === "matmul") {
+      if (n.dtype !== "f32") return null;
+      const a = node(n.inputs[0]!).shape;
+      const b = node(n.inputs[1]!).shape;
+      const [M, N] = n.shape.slice(-2) as [number, number];
+      const K = n.attrs.transA ? a[a.length - 2]! : a[a.length - 1]!;
+      const tA = n.attrs.transA ? 1 : 0;
+      const tB = n.attrs.transB ? 1 : 0;
+      const [pa, pb, pc] = [ptr(n.inputs[0]!), ptr(n.inputs[1]!), ptr(n.id)];
+      const batch = sizeOf(n.shape.slice(0, -2));
+      if (batch === 1 && a.length === 2 && b.length === 2) return [(f) => [f.call(k.matmul, [pa, pb, pc, M, N, K, tA, tB, 0, k.packA, k.packB])]];
+      const stride = (shape: readonly number[]): number | null => {
+        const own = sizeOf(shape.slice(0, -2));
+        return own === batch ? sizeOf(shape.slice(-2)) : own === 1 ? 0 : null;
+      };
+      const [sa, sb] = [stride(a), stride(b)];
+      if (sa === null || sb === null) return null;
+      return [(f) => [f.call(`${k.matmul}_batch`, [pa, pb, pc, batch, M, N, K, tA, tB, 0, sa, sb, M * N, k.packA, k.packB])]];
+    }
+    if (n.op === "sum" || n.op === "mean" || n.op === "max") {
+      const x = node(n.inputs[0]!);
+      if (n.dtype !== "f32" || x.dtype !== "f32") return null;
+      const runs = reductionRuns(x.shape, n.attrs.axes);
+      if (runs.length !== 1) return null;
+      const r = runs[0]!;
+      const op = n.op === "max" ? "max" : "sum";
+      const axis = r.inner === 1 ? 1 : r.outer === 1 ? 0 : null;
+      if (axis === null) return null;
+      const [rows, cols] = axis === 1 ? [r.outer, r.n] : [r.n, r.inner];
+      const name = kernel(`reduce|${op}|${axis}`, (nm) => addReduce(mod, { name: nm, op, axis }));
+      const [px, py] = [ptr(x.id), ptr(n.id)];
+      const out: Call[] = [(f) => [f.call(name, [px, py, rows, cols, 0])]];
+      if (n.op === "mean" && r.n > 0) out.push(scale(py, sizeOf(n.shape), 1 / r.n));
+      return out;
+    }
+    const group = ISELEMENTWISE.has(n.op) && !sp.virtual.has(n.id) ? elementwiseGroup(n, { node, virtual: sp.virtual, literal }) : null;
+    if (group) {
+      const kinds = group.leaves.map((l) => l.kind);
+      const name = kernel(`ew|${group.key}`, (nm) => addElementwise(mod, { name: nm, inputs: kinds, expr: group.expr }));
+      const args = [ptr(n.id), ...group.leaves.map((l) => ptr(l.node)), group.rows, group.cols];
+      return [(f) => [f.call(name, args)]];
+    }
+    return null;
+  };
+
+  for (const id of sp.order) {
+    const n = node(id);
+    if (SOURCES.has(n.op) || sp.virtual.has(id)) continue;
+    const nat = native(n);
+    if (nat) {
+      flush();
+      calls.push(...nat);
+      count(stats.native, n.op);
+      continue;
+    }
+    const code = emitNode(n, em);
+    if (code.length === 0) continue;
+    pending.push(...code);
+    count(stats.thunked, n.op);
+  }
+  flush();
+
+  const exportName = `${prefix}_run_${sp.step}`;
+  mod.addFunction(exportName, { params: {}, result: "none", export: true }, (f) => {
+    for (const t of thunks) importThunk(f, t.name);
+    const body: Stmt[] = [];
+    for (const c of calls) {
+      if (typeof c === "function") body.push(...c(f));
+      else body.push(f.call(c.thunk, []));
+    }
+    return body.length > 0 ? body : [f.nop()];
+  });
+  return { exportName, thunks, stats };
+}
+
+const SOURCES = new Set(["reshape", "stop_gradient", "const", "input", "param"]);
+const ISELEMENTWISE = new Set([
+  "neg", "exp", "log", "sqrt", "rsqrt", "abs", "square", "tanh", "sigmoid", "relu", "leaky_relu", "silu", "pow",
+  "add", "sub", "mul", "div", "maximum", "minimum", "greater", "broadcast_to",
+]);
