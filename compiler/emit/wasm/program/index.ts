@@ -1,0 +1,142 @@
+// The Wasm target: a CompiledProgram → one .wasm module (every step graph of every model as one exported,
+// straight-line function over constant offsets of the memory plan) and one TS glue module with the TS
+// target's typed classes, whose step methods call the Wasm functions (glue.ts, step-wasm.ts).
+//
+// Runs natively in Wasm: matmul (2-D with any transposes, batched), fused elementwise groups of f32 ops
+// (neg abs sqrt rsqrt square exp log sigmoid tanh relu leaky_relu silu pow², add sub mul div maximum
+// minimum greater, with full/scalar/row/col broadcasts), sum/mean/max over a row or column run of axes.
+// Everything else (conv, pooling, softmax, take/scatter, argmax, random, i32 compares, …) calls an
+// imported JS thunk with the TS target's code: correct from day one, faster op by op.
+
+import type { ClassDeclarationStructure, ImportDeclarationStructure, StatementStructures } from "ts-morph";
+import { Project, StructureKind } from "ts-morph";
+import * as prettier from "prettier";
+import type { CompiledProgram } from "../../../program/types.js";
+import type { ModelPlan } from "../../../plan/step-values.js";
+import { ClassContext, CLASS_MEMBERS, ModuleContext } from "../../ts/context.js";
+import { fitTypes, helperCode, helperOrder } from "../../ts/helpers.js";
+import { RUNTIME_NAMES, moduleFileName, moduleNames, packageVersion } from "../../ts/index.js";
+import type { EmitOptions } from "../../ts/index.js";
+import { emitModel } from "../../ts/model-class.js";
+import { commentText } from "../../ts/names.js";
+import { pairPools } from "../../ts/op-code.js";
+import { WasmModule } from "../module.js";
+import { addMatmul, matmulScratchBytes } from "../kernels/matmul.js";
+import { ALIGN } from "../../../plan/plan-memory.js";
+import type { GlueModel } from "./glue.js";
+import { wasmClass, wasmPrelude } from "./glue.js";
+import type { ModuleKernels, StepStats } from "./step-wasm.js";
+import { emitStepWasm } from "./step-wasm.js";
+
+export interface WasmEmitOptions extends EmitOptions {
+  /** Also return the text format of the module (after optimization). */
+  wat?: boolean;
+  /** Run binaryen's optimizer (default true). */
+  optimize?: boolean;
+}
+
+export interface WasmEmitResult {
+  /** The module's binary, to be written as `wasmFile` next to the glue module. */
+  wasm: Uint8Array;
+  wasmFile: string;
+  wat?: string;
+  /** `<name>.ts` → the glue module text (imports dlm/runtime, loads `wasmFile` next to it). */
+  files: Record<string, string>;
+  plans: Record<string, ModelPlan>;
+  /** Per model and step: which ops ran natively and which as JS thunks (counts of nodes). */
+  stats: Record<string, Partial<Record<"predict" | "evaluate" | "train", StepStats>>>;
+}
+
+const alignUp = (n: number, a: number): number => Math.ceil(n / a) * a;
+
+export async function emitWasm(program: CompiledProgram, options: WasmEmitOptions = {}): Promise<WasmEmitResult> {
+  const wmod = await WasmModule.create();
+  let finished = false;
+  try {
+    const fileName = moduleFileName(program.file);
+    const wasmFile = fileName.replace(/\.ts$/, ".wasm");
+    const mod = new ModuleContext();
+    const names = moduleNames(program);
+    const file = program.file.split(/[\\/]/).pop() ?? program.file;
+    const source = sourceText(options.sources);
+    const scratch = matmulScratchBytes();
+    addMatmul(wmod, { name: "matmul" });
+    const kernels: ModuleKernels = { matmul: "matmul", packA: 0, packB: 0, functions: new Map() };
+    const plans: Record<string, ModelPlan> = {};
+    const stats: WasmEmitResult["stats"] = {};
+    const body: StatementStructures[] = [];
+    let usesFit = false;
+    program.models.forEach((model, index) => {
+      const mn = names.get(model.name)!;
+      const emitted = emitModel(model, mn, mod, RUNTIME_NAMES, source, { file, fuse: options.fuse ?? true });
+      const plan = emitted.plan;
+      plans[model.name] = plan;
+      usesFit ||= emitted.usesFit;
+      const klass = emitted.statements.find((s): s is ClassDeclarationStructure => s.kind === StructureKind.Class)!;
+      const taken = [...(klass.properties ?? []).map((p) => p.name), ...(klass.methods ?? []).map((m) => m.name)];
+      const cls = new ClassContext(mod, plan, [...RUNTIME_NAMES, ...CLASS_MEMBERS, ...taken]);
+      kernels.packA = alignUp(plan.arenaBytes, ALIGN);
+      kernels.packB = alignUp(kernels.packA + scratch.packA, ALIGN);
+      const pages = Math.max(1, Math.ceil((kernels.packB + scratch.packB) / 65536));
+      const prefix = `m${index}`;
+      const glue: GlueModel = { model, emitted, className: mn.className, pages, runs: {}, thunks: [], fields: cls.fields, seed: model.training?.seed ?? 0 };
+      stats[model.name] = {};
+      for (const sp of plan.steps) {
+        const sg = model[sp.step]!;
+        const out = emitStepWasm(wmod, kernels, model, plan, sp, cls, pairPools(sg.graph.nodes), prefix);
+        glue.runs[sp.step] = out.exportName;
+        glue.thunks.push(...out.thunks);
+        stats[model.name]![sp.step] = out.stats;
+      }
+      wasmClass(glue);
+      body.push(...emitted.statements);
+    });
+    finished = true;
+    const fin = wmod.finish({ optimize: options.optimize ?? true, wat: options.wat ?? false });
+
+    const values = [...mod.imports].sort();
+    const types = [...mod.typeImports].filter((t) => !mod.imports.has(t)).sort();
+    const runtime = options.runtime ?? "dlm/runtime";
+    const imports: ImportDeclarationStructure[] = [
+      { kind: StructureKind.ImportDeclaration, moduleSpecifier: "node:fs/promises", namedImports: [{ name: "readFile", alias: "__dlmReadFile" }] },
+    ];
+    if (values.length > 0) imports.push({ kind: StructureKind.ImportDeclaration, moduleSpecifier: runtime, namedImports: values });
+    if (types.length > 0) imports.push({ kind: StructureKind.ImportDeclaration, moduleSpecifier: runtime, isTypeOnly: true, namedImports: types });
+    const header = [
+      `// Generated by dlm ${options.version ?? packageVersion()} (target wasm) from ${commentText(file)}. Do not edit: change the .dlm file and run dlm compile again.`,
+      `// Models: ${commentText(program.models.map((m) => m.name).join(", "))}. Every step runs in ${wasmFile} (loaded from next to this file) over one WebAssembly.Memory per model, laid out at compile time.`,
+      `// Native Wasm: matmul, fused elementwise loops, row/column sum/mean/max. JS thunks (the TS target's code, called from Wasm):`,
+      ...Object.entries(stats).flatMap(([m, s]) => Object.entries(s).map(([step, st]) => `//   ${commentText(m)}.${step}: ${thunkText(st!)}`)),
+    ].join("\n");
+    const helpers = helperOrder.filter((h) => mod.helpers.has(h)).map((h) => helperCode[h].trim());
+    const project = new Project({ useInMemoryFileSystem: true });
+    const sf = project.createSourceFile("module.ts", {
+      statements: [header, ...imports, wasmPrelude(wasmFile).trim(), ...(usesFit ? [fitTypes.trim()] : []), ...body, ...helpers],
+    });
+    const text = sf.getFullText();
+    const formatted = options.format === false ? text : await prettier.format(text, { parser: "typescript", printWidth: 120 });
+    const result: WasmEmitResult = { wasm: fin.binary, wasmFile, files: { [fileName]: formatted }, plans, stats };
+    if (fin.wat !== undefined) result.wat = fin.wat;
+    return result;
+  } finally {
+    if (!finished) wmod.dispose();
+  }
+}
+
+function thunkText(s: StepStats): string {
+  const t = Object.entries(s.thunked);
+  return t.length === 0 ? "none" : t.map(([op, n]) => `${op}×${n}`).join(", ");
+}
+
+function sourceText(sources: Record<string, string> | undefined): { line(file: string, line: number): string | undefined } | undefined {
+  if (!sources) return undefined;
+  return {
+    line(file, line) {
+      const text = sources[file] ?? sources[file.split(/[\\/]/).pop() ?? file];
+      return text?.split(/\r\n|\r|\n/)[line - 1];
+    },
+  };
+}
+
+export { loadCompiledWasm } from "./load.js";
+export type { StepStats } from "./step-wasm.js";
