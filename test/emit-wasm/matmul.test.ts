@@ -74,9 +74,11 @@ const TRANS: [boolean, boolean][] = [
   [true, true],
 ];
 
-describe.each([
+describe.each<[string, MatmulConfig]>([
   ["default blocks", {}],
   ["small blocks (mc 8, kc 16, nc 16)", { mc: 8, kc: 16, nc: 16 }],
+  ["5×8 tile", { mr: 5 }],
+  ["5×8 tile, small blocks (mc 10, kc 16, nc 16)", { mr: 5, mc: 10, kc: 16, nc: 16 }],
 ])("wasm matmul, %s", (_label, config: MatmulConfig) => {
   let w: Built;
   beforeAll(async () => {

@@ -1,12 +1,12 @@
 // Packing for the Wasm matmul: copies a block of op(a) or op(b) into panels the microkernel streams
 // through with unit stride.
 //
-// A panel is W consecutive rows of op(a) (W = 4) or columns of op(b) (W = 8) over kc steps of k, stored
+// A panel is W consecutive rows of op(a) (W = 4 or 5) or columns of op(b) (W = 8) over kc steps of k, stored
 // k-major: dst[(panel·kc + k)·W + lane]. Element (lane index i, step k) of the source lives at
 // src + (i·sI + k·sK)·4 bytes, which covers both layouts of each operand: one of sI, sK is 1.
-// - sI = 1 (lanes contiguous: a transposed, b plain): each k step is W/4 vector copies.
+// - sI = 1 (lanes contiguous: a transposed, b plain): each k step is W/4 vector copies (+ W mod 4 scalars).
 // - sK = 1 (k contiguous: a plain, b transposed): 4×4 blocks are loaded as four rows and transposed
-//   with shuffles, so no scalar gathers; a k tail of under 4 steps is copied lane by lane.
+//   with shuffles, so no scalar gathers; a k tail of under 4 steps (and a 5th lane) is copied lane by lane.
 // A last panel with fewer than W lanes is zero-padded, so the microkernel never needs an edge case
 // inside its k loop (the padding is computed and not stored).
 
@@ -24,12 +24,13 @@ function bytesOf(lanes: readonly number[]): number[] {
   return lanes.flatMap((l) => [l * 4, l * 4 + 1, l * 4 + 2, l * 4 + 3]);
 }
 
-export function packFunctionName(prefix: string, width: 4 | 8): string {
+export function packFunctionName(prefix: string, width: 4 | 5 | 8): string {
   return `${prefix}$pack${width}`;
 }
 
 /** pack(src, dst, i0, k0, count, kc, sI, sK): count lanes from i0, kc steps from k0. */
-export function addPackFunction(mod: WasmModule, prefix: string, W: 4 | 8): void {
+export function addPackFunction(mod: WasmModule, prefix: string, W: 4 | 5 | 8): void {
+  const G = Math.floor(W / 4); // whole groups of 4 lanes (vector copies, transposes); lanes 4G.. are scalar
   const params = { src: "i32", dst: "i32", i0: "i32", k0: "i32", count: "i32", kc: "i32", sI: "i32", sK: "i32" } as const;
   mod.addFunction(packFunctionName(prefix, W), { params, result: "none" }, (f, p) => {
     const { i32 } = f;
@@ -64,7 +65,8 @@ export function addPackFunction(mod: WasmModule, prefix: string, W: 4 | 8): void
     const vectorPath: Stmt[] = [
       s.set(srcAt(0, () => 0)),
       f.forRange(k, 0, () => p.kc.get(), 1, [
-        ...Array.from({ length: W / 4 }, (_, g) => f.v128.store(d.get(), f.v128.load(s.get(), g * 16, 4), g * 16)),
+        ...Array.from({ length: G }, (_, g) => f.v128.store(d.get(), f.v128.load(s.get(), g * 16, 4), g * 16)),
+        ...Array.from({ length: W - 4 * G }, (_, r) => f.f32.store(d.get(), f.f32.load(s.get(), (4 * G + r) * 4), (4 * G + r) * 4)),
         f.inc(d, W * 4),
         s.set(i32.add(s.get(), i32.shl(p.sK.get(), 2))),
       ]),
@@ -91,9 +93,12 @@ export function addPackFunction(mod: WasmModule, prefix: string, W: 4 | 8): void
     };
     const transposePath: Stmt[] = [
       // k < kc - 3 ⇔ a whole block of 4 steps remains
-      f.forRange(k, 0, () => i32.sub(p.kc.get(), 3), 4, Array.from({ length: W / 4 }, (_, g) => transposeGroup(g)).flat()),
-      // tail: k is where the block loop stopped (or 0 when it did not run)
+      f.forRange(k, 0, () => i32.sub(p.kc.get(), 3), 4, Array.from({ length: G }, (_, g) => transposeGroup(g)).flat()),
+      // the lanes after the groups, over the same steps; then every lane over the last kc mod 4 steps
       k4.set(i32.and(p.kc.get(), -4)),
+      ...(W > 4 * G
+        ? [f.forRange(q, 4 * G, W, 1, [f.forRange(k, 0, () => k4.get(), 1, [f.f32.store(dstAt(q.get(), () => k.get()), f.f32.load(srcAt(q.get(), () => k.get())))])])]
+        : []),
       f.forRange(q, 0, W, 1, [
         f.forRange(k, k4.get(), () => p.kc.get(), 1, [
           f.f32.store(dstAt(q.get(), () => k.get()), f.f32.load(srcAt(q.get(), () => k.get()))),

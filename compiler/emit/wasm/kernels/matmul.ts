@@ -12,8 +12,8 @@
 // - Edges: panels are zero-padded, so every tile is computed whole; a tile that sticks out of c is
 //   spilled to a 128-byte scratch tile and only its valid part is added to c.
 // - The first k block overwrites c unless `accumulate`; later blocks add.
-// - `relaxed`: the same kernel with f32x4.relaxed_madd (an FMA on x86 with FMA3); ~20% faster where
-//   the engine has relaxed SIMD (PERFORMANCE.md), results differ from plain SIMD by rounding only.
+// - `relaxed`: f32x4.relaxed_madd (an FMA on x86 with FMA3) in a 5×8 tile, where the engine has
+//   relaxed SIMD; results differ from plain SIMD by rounding only.
 
 import type { Expr, I32, Stmt } from "../expr.js";
 import type { Local } from "../func.js";
@@ -31,17 +31,28 @@ export interface MatmulConfig {
   nc?: number;
   /** Use relaxed fused multiply-add (the module must allow relaxed SIMD). */
   relaxed?: boolean;
+  /**
+   * Rows of the register tile: 4 (4×8, a values broadcast by load32_splat) or 5 (5×8: one vector load
+   * of a packed a column, lanes broadcast by shuffles, the fifth by a splat load). Default 4, or 5 with
+   * `relaxed`. Measured: 5×8 with plain SIMD spills registers (~0.55× of 4×8); with relaxed FMA it
+   * fits and is ~5% faster than plain 4×8, while relaxed 4×8 is no faster than plain 4×8.
+   */
+  mr?: 4 | 5;
 }
 
-const MR = 4;
 const NR = 8;
-const TILE_BYTES = MR * NR * 4;
-export const MATMUL_DEFAULTS = { name: "matmul", mc: 64, kc: 256, nc: 512, relaxed: false } as const;
+export const MATMUL_DEFAULTS = { name: "matmul", mc: 64, kc: 256, nc: 512, relaxed: false, mr: 4 } as const;
+
+function resolve(config: MatmulConfig): Required<MatmulConfig> {
+  const mr = config.mr ?? (config.relaxed ? 5 : MATMUL_DEFAULTS.mr);
+  // mc must be a multiple of mr
+  return { ...MATMUL_DEFAULTS, mc: mr === 5 ? 80 : MATMUL_DEFAULTS.mc, ...config, mr };
+}
 
 /** Scratch the caller must provide (each region 16-byte aligned for speed), independent of M, N, K. */
 export function matmulScratchBytes(config: MatmulConfig = {}): { packA: number; packB: number } {
-  const { mc, kc, nc } = { ...MATMUL_DEFAULTS, ...config };
-  return { packA: mc * kc * 4 + TILE_BYTES, packB: kc * nc * 4 };
+  const { mc, kc, nc, mr } = resolve(config);
+  return { packA: mc * kc * 4 + mr * NR * 4, packB: kc * nc * 4 };
 }
 
 /** Signature of the exported function: (a, b, c, M, N, K, transA, transB, accumulate, packA, packB). */
@@ -88,11 +99,11 @@ export function batchMatmulName(config: MatmulConfig = {}): string {
 
 /** Adds `<name>` (MatmulFn) and `<name>_batch` (BatchMatmulFn), both exported, and their helpers. */
 export function addMatmul(mod: WasmModule, config: MatmulConfig = {}): void {
-  const { name, mc: MC, kc: KC, nc: NC, relaxed } = { ...MATMUL_DEFAULTS, ...config };
+  const { name, mc: MC, kc: KC, nc: NC, relaxed, mr: MR } = resolve(config);
   if (relaxed && !mod.relaxedSimd) throw new Error("wasm matmul: relaxed needs a module created with relaxedSimd: true");
   if (MC % MR || NC % NR || MC <= 0 || NC <= 0 || KC <= 0)
     throw new Error(`wasm matmul: mc must be a multiple of ${MR}, nc of ${NR} (got mc=${MC}, nc=${NC}, kc=${KC})`);
-  addPackFunction(mod, name, 4);
+  addPackFunction(mod, name, MR);
   addPackFunction(mod, name, 8);
   const params = {
     a: "i32", b: "i32", c: "i32", M: "i32", N: "i32", K: "i32",
@@ -110,7 +121,8 @@ export function addMatmul(mod: WasmModule, config: MatmulConfig = {}): void {
     ];
     const [sAi, sAk, sBi, sBk] = ["sAi", "sAk", "sBi", "sBk"].map(loc) as [Local<"i32">, Local<"i32">, Local<"i32">, Local<"i32">];
     const acc = Array.from({ length: MR }, (_, i) => Array.from({ length: NR / 4 }, (_, j) => f.local(`acc${i}${j}`, "v128")));
-    const av = Array.from({ length: MR }, (_, i) => f.local(`a${i}`, "v128"));
+    const av = Array.from({ length: MR === 4 ? 4 : 2 }, (_, i) => f.local(`a${i}`, "v128"));
+    const bc = f.local("bcast", "v128");
     const bv = Array.from({ length: NR / 4 }, (_, j) => f.local(`b${j}`, "v128"));
     const min = (x: Local<"i32">, cap: number): Expr<"i32"> => f.select(i32.ltS(x.get(), cap), x.get(), i32.const(cap));
 
@@ -122,17 +134,22 @@ export function addMatmul(mod: WasmModule, config: MatmulConfig = {}): void {
       (() => {
         const top = f.label("k");
         return f.loop(top, [
-          ...av.map((x, i) => x.set(v128.load32Splat(ap.get(), i * 4))),
+          ...(MR === 4
+            ? av.map((x, i) => x.set(v128.load32Splat(ap.get(), i * 4)))
+            : [av[0]!.set(v128.load(ap.get(), 0, 4)), av[1]!.set(v128.load32Splat(ap.get(), 16))]),
           ...bv.map((x, j) => x.set(v128.load(bp.get(), j * 16))),
-          ...acc.flatMap((row, i) =>
-            row.map((x, j) =>
-              x.set(
-                relaxed
-                  ? f32x4.relaxedMadd(av[i]!.get(), bv[j]!.get(), x.get())
-                  : f32x4.add(x.get(), f32x4.mul(av[i]!.get(), bv[j]!.get())),
+          ...acc.flatMap((row, i) => {
+            // the broadcast a value of row i
+            const shuffled = MR === 5 && i < 4;
+            const a = (): Expr<"v128"> => (MR === 4 ? av[i]!.get() : shuffled ? bc.get() : av[1]!.get());
+            const lanes = [i, i, i, i].flatMap((l) => [l * 4, l * 4 + 1, l * 4 + 2, l * 4 + 3]);
+            return [
+              ...(shuffled ? [bc.set(v128.shuffle(av[0]!.get(), av[0]!.get(), lanes))] : []),
+              ...row.map((x, j) =>
+                x.set(relaxed ? f32x4.relaxedMadd(a(), bv[j]!.get(), x.get()) : f32x4.add(x.get(), f32x4.mul(a(), bv[j]!.get()))),
               ),
-            ),
-          ),
+            ];
+          }),
           f.inc(ap, MR * 4),
           f.inc(bp, NR * 4),
           kk.set(i32.sub(kk.get(), 1)),
@@ -196,7 +213,7 @@ export function addMatmul(mod: WasmModule, config: MatmulConfig = {}): void {
           f.forRange(ic, 0, () => p.M.get(), MC, [
             mc.set(i32.sub(p.M.get(), ic.get())),
             mc.set(min(mc, MC)),
-            f.call(packFunctionName(name, 4), [p.a.get(), p.packA.get(), ic.get(), pc.get(), mc.get(), kc.get(), sAi.get(), sAk.get()]),
+            f.call(packFunctionName(name, MR), [p.a.get(), p.packA.get(), ic.get(), pc.get(), mc.get(), kc.get(), sAi.get(), sAk.get()]),
             f.forRange(jr, 0, () => nc.get(), NR, [f.forRange(ir, 0, () => mc.get(), MR, [...microkernel, ...storeTile])]),
           ]),
         ]),
