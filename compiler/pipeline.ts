@@ -6,8 +6,8 @@
 //  - cse next, on the canonical forms.
 //  - dce last, once: simplify and cse both leave dead nodes behind and neither needs them gone.
 // A second simplify after cse would only catch rewrites that need two operands to be the *same* node
-// (select(c, a, a), maximum(x, x)); on the MLP training step it changes nothing, and the pipeline test
-// checks that running the whole pipeline twice is a no-op (a fixpoint), so it is left out.
+// (select(c, a, a), maximum(x, x)); on the example programs it changes nothing: the pipeline test checks
+// that running the whole pipeline twice is a no-op (a fixpoint) on every step graph of every example.
 //
 // Then the fusion analysis (passes/fuse.ts) runs once on the final graph and sets `kernels` on the step;
 // it is listed in `passNames` as "fuse" so `--dump-after fuse` prints the groups with the graph.

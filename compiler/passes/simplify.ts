@@ -26,9 +26,9 @@
 //  - x−x → 0 is NOT done (NaN − NaN and Inf − Inf are NaN).
 //  - greater(h, 0) → greater(relu(h), 0) when relu(h) exists (relu's gradient mask) is exact, NaN included.
 //  - Constant folding computes in float64 (the reference evaluator) and rounds the result to f32 once:
-//    for + − × ÷ √ that is exactly the f32 result; for exp, log, tanh… it is the correctly rounded value,
-//    which a runtime's f32 kernel may miss by an ulp. Random ops are never folded (each call site owns a
-//    stream, and the value depends on the step counter, which is an input).
+//    for + − × ÷ √ of f32 values that is exactly the f32 result; for exp, log, tanh… it is the correctly
+//    rounded value, which a runtime's f32 kernel may miss by an ulp. Random ops are never folded (each
+//    call site owns a stream, and the value depends on the step counter, which is an input).
 // Movement rewrites (reshape, transpose, broadcast_to, reductions over no or unit axes, a keepdims
 // reduction followed by the reshape that drops the kept axes, pad∘pad, nested concats, a broadcast_to
 // feeding an op that broadcasts anyway) are exact. pad(a) + pad(b) side by side → pad(concat(a, b)) (the
