@@ -8,6 +8,8 @@ import { evaluate } from "../../compiler/ir/reference.js";
 import type { ModelProgram, StepGraph } from "../../compiler/program/types.js";
 import type { Dataset } from "../../runtime/data/dataset.js";
 import { compiledOf } from "./programs.js";
+import { Project, ts } from "ts-morph";
+import { REPO } from "./examples.js";
 
 export interface Metrics {
   loss: number;
@@ -90,4 +92,30 @@ export function separable(count: number, perExample: number, classes: number, se
     label[r] = best;
   }
   return { x, label };
+}
+
+/** Type errors of emitted modules under strict settings, `dlm/runtime` mapped to the runtime source. */
+export function typeErrors(files: Record<string, string>): string[] {
+  const project = new Project({
+    compilerOptions: {
+      strict: true,
+      noUncheckedIndexedAccess: true,
+      exactOptionalPropertyTypes: true,
+      noImplicitOverride: true,
+      verbatimModuleSyntax: true,
+      target: ts.ScriptTarget.ES2022,
+      module: ts.ModuleKind.NodeNext,
+      moduleResolution: ts.ModuleResolutionKind.NodeNext,
+      lib: ["lib.es2023.d.ts"],
+      types: ["node"],
+      skipLibCheck: true,
+      noEmit: true,
+      baseUrl: REPO,
+      paths: { "dlm/runtime": ["runtime/index.ts"] },
+    },
+  });
+  const added = Object.entries(files).map(([name, text]) => project.createSourceFile(`${REPO}test/emit/.typecheck/${name}`, text, { overwrite: true }));
+  return project.getPreEmitDiagnostics()
+    .filter((d) => added.includes(d.getSourceFile()!))
+    .map((d) => `${d.getSourceFile()?.getBaseName()}:${d.getLineNumber()}: ${ts.flattenDiagnosticMessageText(d.getMessageText() as string, "\n")}`);
 }

@@ -6,12 +6,11 @@
 // try to resolve `dlm/runtime` before the package is built; the type-check here maps it explicitly.
 
 import { describe, expect, it } from "vitest";
-import { Project, ts } from "ts-morph";
 import { emitTypeScript } from "../../compiler/emit/ts/index.js";
 import type { CompiledProgram } from "../../compiler/program/types.js";
 import { CNN_SOURCE, MLP_SOURCE, cnnProgram, compiledOf, mlpProgram } from "./programs.js";
-import { REPO, lowerExample } from "./examples.js";
-import { copyState, expectClose, loadModel, referenceStep } from "./harness.js";
+import { lowerExample } from "./examples.js";
+import { copyState, expectClose, loadModel, referenceStep, typeErrors } from "./harness.js";
 import { scheduledLr } from "../../compiler/lower/schedule.js";
 
 const OPTIONS = { version: "0.0.0-golden" };
@@ -19,31 +18,6 @@ const OPTIONS = { version: "0.0.0-golden" };
 async function emitted(program: CompiledProgram, sources: Record<string, string>): Promise<string> {
   const { files } = await emitTypeScript(program, { ...OPTIONS, sources });
   return Object.values(files)[0]!;
-}
-
-function typeErrors(files: Record<string, string>): string[] {
-  const project = new Project({
-    compilerOptions: {
-      strict: true,
-      noUncheckedIndexedAccess: true,
-      exactOptionalPropertyTypes: true,
-      noImplicitOverride: true,
-      verbatimModuleSyntax: true,
-      target: ts.ScriptTarget.ES2022,
-      module: ts.ModuleKind.NodeNext,
-      moduleResolution: ts.ModuleResolutionKind.NodeNext,
-      lib: ["lib.es2023.d.ts"],
-      types: ["node"],
-      skipLibCheck: true,
-      noEmit: true,
-      baseUrl: REPO,
-      paths: { "dlm/runtime": ["runtime/index.ts"] },
-    },
-  });
-  const added = Object.entries(files).map(([name, text]) => project.createSourceFile(`${REPO}test/emit/.typecheck/${name}`, text, { overwrite: true }));
-  return project.getPreEmitDiagnostics()
-    .filter((d) => added.includes(d.getSourceFile()!))
-    .map((d) => `${d.getSourceFile()?.getBaseName()}:${d.getLineNumber()}: ${ts.flattenDiagnosticMessageText(d.getMessageText() as string, "\n")}`);
 }
 
 describe("hand-built programs", () => {

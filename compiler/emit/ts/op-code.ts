@@ -10,6 +10,7 @@ import { sizeOf } from "../../ir/shapes.js";
 import type { LoopOperand } from "./loops.js";
 import { elementwiseLoop, placeLoop } from "./loops.js";
 import { identifier } from "./names.js";
+import { emitAxisOp } from "./axis-ops.js";
 import type { ClassContext, ModuleContext } from "./context.js";
 
 export interface StepEmitter {
@@ -131,13 +132,13 @@ function loopStatement(s: StepEmitter, n: Node): string {
   };
   for (const i of n.inputs) visit(i);
   fused.sort((p, q) => p - q);
-  if (leaves.length > LOCALS.length) throw new EmitError(`a fused loop reading ${leaves.length} arrays`);
   let letters = 0;
   const operands: LoopOperand[] = leaves.map((id) => {
     const o = s.operand(id);
     const shape = s.node(id).shape;
     if (o.array === null) return { array: null, literal: o.literal!, shape };
-    const name = LOCALS[letters++]!;
+    const name = LOCALS[letters] ?? `in${letters}`;
+    letters++;
     decls.push(`${name} = ${o.array}`);
     return { array: name, shape };
   });
@@ -300,15 +301,10 @@ export function emitNode(n: Node, s: StepEmitter): string[] {
     case "softmax":
     case "log_softmax":
     case "softmax_backward":
-    case "log_softmax_backward": {
-      const shape = n.shape;
-      if (n.attrs.axis !== shape.length - 1) throw new EmitError(`${n.op}: axis ${n.attrs.axis} is not the last axis of [${shape.join(", ")}]`);
-      const cols = shape[shape.length - 1]!;
-      const rows = sizeOf(shape) / Math.max(cols, 1);
-      const fn = { softmax: "softmax", log_softmax: "logSoftmax", softmax_backward: "softmaxBackward", log_softmax_backward: "logSoftmaxBackward" }[n.op];
-      const args = n.op.endsWith("backward") ? `${x(0)}, ${x(1)}, ${y()}` : `${x(0)}, ${y()}`;
-      return [`${k(fn)}(${args}, ${rows}, ${cols});`];
-    }
+    case "log_softmax_backward":
+    case "take_along_axis":
+    case "scatter_along_axis":
+      return emitAxisOp(n, s);
 
     case "gather": {
       const t = at(0).shape;
@@ -319,19 +315,6 @@ export function emitNode(n: Node, s: StepEmitter): string[] {
         `${y()}.fill(0);`,
         `${k("scatterAddRows")}(${x(0)}, ${x(1)}, ${y()}, ${n.attrs.rows}, ${sizeOf(n.shape.slice(1))}, ${sizeOf(at(1).shape)});`,
       ];
-    case "take_along_axis":
-    case "scatter_along_axis": {
-      const full = n.op === "take_along_axis" ? at(0).shape : n.shape;
-      if (n.attrs.axis !== full.length - 1) throw new EmitError(`${n.op}: axis ${n.attrs.axis} is not the last axis`);
-      const cols = full[full.length - 1]!;
-      const rows = sizeOf(full) / Math.max(cols, 1);
-      // NaN never equals an index, so "no ignore value" checks every label.
-      const ignore = n.attrs.ignore === null ? "NaN" : numberLiteral(n.attrs.ignore);
-      return n.op === "take_along_axis"
-        ? [`${k("takeAlongLastAxis")}(${x(0)}, ${x(1)}, ${y()}, ${rows}, ${cols}, ${ignore});`]
-        : [`${k("scatterAlongLastAxis")}(${x(0)}, ${x(1)}, ${y()}, ${rows}, ${cols}, ${ignore}, false);`];
-    }
-
     case "transpose": {
       const shape = s.cls.constant(`${s.hint(n.id)}Shape`, "Int32Array", `Int32Array.of(${at(0).shape.join(", ")})`);
       const perm = s.cls.constant(`${s.hint(n.id)}Perm`, "Int32Array", `Int32Array.of(${n.attrs.perm.join(", ")})`);

@@ -68,12 +68,17 @@ export class FunctionBuilder extends Ops {
     return l;
   }
 
+  /** Several locals of one type: `const [i, j] = f.locals("i32", ["i", "j"])`. */
+  locals<T extends ValueType, const N extends readonly string[]>(type: T, names: N): { [K in keyof N]: Local<T> } {
+    return names.map((n) => this.declare(n, type)) as { [K in keyof N]: Local<T> };
+  }
+
   /** A local with a fresh name, for generators that need scratch values (e.g. the SIMD math). */
   temp<T extends ValueType>(hint: string, type: T): Local<T> {
     return this.declare(`${hint}$${this.#temps++}`, type);
   }
 
-  get locals(): readonly Local<ValueType>[] {
+  get allLocals(): readonly Local<ValueType>[] {
     return this.#locals;
   }
 

@@ -108,7 +108,7 @@ export class WasmModule {
     const f = new FunctionBuilder(bin, this.#mod, name);
     const params = {} as Record<string, unknown>;
     for (const [pname, type] of Object.entries(sig.params)) params[pname] = f.param(pname, type);
-    const nParams = f.locals.length;
+    const nParams = f.allLocals.length;
     const body = build(f, params as Params<P>);
     const last = body[body.length - 1];
     if (sig.result !== "none" && last?.type !== sig.result)
@@ -120,7 +120,7 @@ export class WasmModule {
     const orphans = f.orphans();
     if (orphans.length)
       throw new Error(`wasm: ${name}: ${orphans.length} node(s) built but never used: ${orphans.slice(0, 8).join(", ")}`);
-    const locals = f.locals;
+    const locals = f.allLocals;
     const ref = this.#mod.addFunction(
       name,
       bin.createType(locals.slice(0, nParams).map((l) => type(l.type))),

@@ -41,8 +41,8 @@ export function addPackFunction(mod: WasmModule, prefix: string, W: 4 | 5 | 8): 
     const d = f.local("d", "i32");
     const s = f.local("s", "i32");
     const k4 = f.local("k4", "i32");
-    const v = [0, 1, 2, 3].map((n) => f.local(`v${n}`, "v128"));
-    const t = [0, 1, 2, 3].map((n) => f.local(`t${n}`, "v128"));
+    const v = f.locals("v128", ["v0", "v1", "v2", "v3"]);
+    const t = f.locals("v128", ["t0", "t1", "t2", "t3"]);
     const get = (x: Local<"i32">): Expr<"i32"> => x.get();
 
     // Byte address of source element (lane i0+l+lane, step k0+kk).
@@ -76,8 +76,8 @@ export function addPackFunction(mod: WasmModule, prefix: string, W: 4 | 5 | 8): 
     const transposeGroup = (g: number): Stmt[] => {
       const rowAt = (r: number): Expr<"i32"> => srcAt(g * 4 + r, () => k.get());
       const sh = (a: Local<"v128">, b: Local<"v128">, lanes: number[]): Expr<"v128"> => f.v128.shuffle(a.get(), b.get(), bytesOf(lanes));
-      const [v0, v1, v2, v3] = v as [Local<"v128">, Local<"v128">, Local<"v128">, Local<"v128">];
-      const [t0, t1, t2, t3] = t as [Local<"v128">, Local<"v128">, Local<"v128">, Local<"v128">];
+      const [v0, v1, v2, v3] = v;
+      const [t0, t1, t2, t3] = t;
       const out = (j: number, e: Expr<"v128">): Stmt => f.v128.store(dstAt(g * 4, () => i32.add(k.get(), j)), e, 0, 4);
       return [
         ...[v0, v1, v2, v3].map((x, r) => x.set(f.v128.load(rowAt(r), 0, 4))),

@@ -112,14 +112,9 @@ export function addMatmul(mod: WasmModule, config: MatmulConfig = {}): void {
   mod.addFunction(name, { params, result: "none", export: true }, (f, p) => {
     const { i32, v128, f32x4 } = f;
     const sum = (...xs: I32[]): Expr<"i32"> => xs.slice(1).reduce<Expr<"i32">>((acc, x) => i32.add(acc, x), i32.add(xs[0]!, 0));
-    const loc = (n: string): Local<"i32"> => f.local(n, "i32");
-    const [jc, nc, pc, kc, ic, mc, jr, ir] = ["jc", "nc", "pc", "kc", "ic", "mc", "jr", "ir"].map(loc) as Local<"i32">[] as [
-      Local<"i32">, Local<"i32">, Local<"i32">, Local<"i32">, Local<"i32">, Local<"i32">, Local<"i32">, Local<"i32">,
-    ];
-    const [ap, bp, kk, first, cp, ldc, tile, r, q] = ["ap", "bp", "kk", "first", "cp", "ldc", "tile", "r", "q"].map(loc) as [
-      Local<"i32">, Local<"i32">, Local<"i32">, Local<"i32">, Local<"i32">, Local<"i32">, Local<"i32">, Local<"i32">, Local<"i32">,
-    ];
-    const [sAi, sAk, sBi, sBk] = ["sAi", "sAk", "sBi", "sBk"].map(loc) as [Local<"i32">, Local<"i32">, Local<"i32">, Local<"i32">];
+    const [jc, nc, pc, kc, ic, mc, jr, ir] = f.locals("i32", ["jc", "nc", "pc", "kc", "ic", "mc", "jr", "ir"]);
+    const [ap, bp, kk, first, cp, ldc, tile, r, q] = f.locals("i32", ["ap", "bp", "kk", "first", "cp", "ldc", "tile", "r", "q"]);
+    const [sAi, sAk, sBi, sBk] = f.locals("i32", ["sAi", "sAk", "sBi", "sBk"]);
     const acc = Array.from({ length: MR }, (_, i) => Array.from({ length: NR / 4 }, (_, j) => f.local(`acc${i}${j}`, "v128")));
     const av = Array.from({ length: MR === 4 ? 4 : 2 }, (_, i) => f.local(`a${i}`, "v128"));
     const bc = f.local("bcast", "v128");

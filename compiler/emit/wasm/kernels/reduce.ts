@@ -33,7 +33,7 @@ export function addReduce(mod: WasmModule, spec: ReduceSpec): void {
     const identity = spec.op === "sum" ? 0 : -Infinity;
     const vop = (a: Expr<"v128">, b: Expr<"v128">): Expr<"v128"> => (spec.op === "sum" ? f32x4.add(a, b) : f32x4.max(a, b));
     const sop = (a: Expr<"f32">, b: Expr<"f32">): Expr<"f32"> => (spec.op === "sum" ? f.f32.add(a, b) : f.f32.max(a, b));
-    const acc = [0, 1, 2, 3].map((n) => f.local(`acc${n}`, "v128")) as [Local<"v128">, Local<"v128">, Local<"v128">, Local<"v128">];
+    const acc = f.locals("v128", ["acc0", "acc1", "acc2", "acc3"]);
     const s = f.local("s", "f32");
     const i = f.local("i", "i32");
     const j = f.local("j", "i32");
