@@ -10,8 +10,7 @@ import { basename, dirname, join, resolve } from "node:path";
 import { frontEnd } from "../frontend.js";
 import { renderDiagnostics, summarizeDiagnostics } from "../diagnostics/render.js";
 import { lowerProgram } from "../lower/index.js";
-import { printGraph } from "../ir/print.js";
-import { optimizeProgram, passNames } from "../pipeline.js";
+import { optimizeProgram, passNames, printStep } from "../pipeline.js";
 import { EmitError, emitTypeScript } from "../emit/ts/index.js";
 import type { CompiledProgram } from "../program/types.js";
 import type { Io } from "./io.js";
@@ -110,9 +109,8 @@ export function printProgram(program: CompiledProgram): string {
       const sg = m[step];
       if (!sg) continue;
       out.push(`# ${m.name}.${step} (batch ${m.batch})`);
-      out.push(printGraph(sg.graph).trimEnd());
-      for (const u of sg.updates) out.push(`update ${u.state} := %${u.node}`);
-      for (const h of sg.hostScalars) out.push(`host ${h.name}: ${h.kind}`);
+      out.push(printStep(sg).trimEnd());
+      if (sg.hostScalars.length > 0) out.push(`host scalars: ${sg.hostScalars.map((h) => `${h.name} (${h.kind})`).join(", ")}`);
       out.push("");
     }
   }

@@ -46,7 +46,8 @@ describe("dlm compile", () => {
     expect(r.stdout).toMatch(/# Mlp\.predict \(batch 64\)/);
     expect(r.stdout).toMatch(/# Mlp\.train/);
     expect(r.stdout).toMatch(/= matmul\(/);
-    expect(r.stdout).toMatch(/update hidden\.weight := %\d+/);
+    expect(r.stdout).toMatch(/updates: .*hidden\.weight=%\d+/);
+    expect(r.stdout).toMatch(/host scalars: lr \(lr\)/);
   });
 
   it("--dump-after prints the graphs after a pass; --no-optimize skips the passes", async () => {

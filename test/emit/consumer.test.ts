@@ -31,12 +31,16 @@ async function newestMtime(dir: string): Promise<number> {
   return newest;
 }
 
-/** `npm run build` when dist/runtime is missing or stale. Other files' type errors do not stop tsc emitting. */
+/** `npm run build` when dist/ is missing or older than the sources these tests use. Other files' type
+ * errors do not stop tsc emitting, so the build's exit status is not what decides. */
 async function ensureBuilt(): Promise<void> {
-  const entry = join(REPO, "dist/runtime/index.js");
-  if (existsSync(entry) && (await stat(entry)).mtimeMs >= (await newestMtime(join(REPO, "runtime")))) return;
+  const entries = ["dist/runtime/index.js", "dist/compiler/emit/ts/load.js"].map((e) => join(REPO, e));
+  const sources = await Promise.all(["runtime", "compiler"].map((d) => newestMtime(join(REPO, d))));
+  const newest = Math.max(...sources);
+  const fresh = async (e: string) => existsSync(e) && (await stat(e)).mtimeMs >= newest;
+  if ((await Promise.all(entries.map(fresh))).every(Boolean)) return;
   await run(TSC, ["-p", "tsconfig.build.json"], { cwd: REPO }).catch(() => undefined);
-  if (!existsSync(entry)) throw new Error("npm run build did not produce dist/runtime/index.js");
+  for (const e of entries) if (!existsSync(e)) throw new Error(`npm run build did not produce ${e}`);
 }
 
 async function linkPackage(): Promise<void> {
@@ -79,5 +83,26 @@ describe("consumer project", () => {
     expect(result.batch).toBe(64);
     expect(result.tensors).toBe(8);
     expect(result.logits).toEqual(expected);
+  }, 180_000);
+
+  it("loadCompiled from the build (what `dlm train` runs) links the emitted module to dist/runtime", async () => {
+    await ensureBuilt();
+    const script = [
+      `import { readFileSync } from "node:fs";`,
+      `import { frontEnd } from "./dist/compiler/frontend.js";`,
+      `import { lowerProgram } from "./dist/compiler/lower/index.js";`,
+      `import { loadCompiled, defaultRuntimeUrl } from "./dist/compiler/emit/ts/load.js";`,
+      `const text = readFileSync("examples/mlp.dlm", "utf8");`,
+      `const { program } = lowerProgram(frontEnd(text, "mlp.dlm").checked, "mlp.dlm", { batch: 4 });`,
+      `const mod = await loadCompiled(program);`,
+      `const m = await mod.Mlp.create({ seed: 1 });`,
+      `const r = m.trainStep({ image: new Float32Array(4 * 784).fill(0.5), label: Int32Array.of(1, 2, 3, 4) });`,
+      `console.log(JSON.stringify({ runtime: defaultRuntimeUrl(), loss: r.loss }));`,
+    ].join("\n");
+    const { stdout } = await run(process.execPath, ["--input-type=module", "-e", script], { cwd: REPO });
+    const out = JSON.parse(stdout) as { runtime: string; loss: number };
+    expect(out.runtime).toMatch(/\/dist\/runtime\/index\.js$/);
+    expect(out.loss).toBeGreaterThan(0);
+    expect(Number.isFinite(out.loss)).toBe(true);
   }, 180_000);
 });
