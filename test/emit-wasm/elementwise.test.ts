@@ -54,10 +54,6 @@ function randomTree(rand: () => number, nInputs: number, depth: number): EwExpr 
 
 const same = (a: number, b: number): boolean => (Number.isNaN(a) && Number.isNaN(b)) || Object.is(a, b);
 
-interface Case {
-  spec: ElementwiseSpec;
-}
-
 const FIXED: ElementwiseSpec[] = [
   // relu(x·a + b) with a scalar a and a bias row b: the fused dense-layer epilogue
   {

@@ -11,7 +11,7 @@
 // inside its k loop (the padding is computed and not stored).
 
 import type { Expr, I32, Stmt } from "../expr.js";
-import type { FunctionBuilder, Local } from "../func.js";
+import type { Local } from "../func.js";
 import type { WasmModule } from "../module.js";
 
 /** Shuffle masks for a 4×4 f32 transpose, in f32 lanes (0..3 first operand, 4..7 second). */

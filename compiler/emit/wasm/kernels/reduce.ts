@@ -11,7 +11,6 @@
 // gives the identity (0, or -Infinity for max). max propagates NaN, like Math.max.
 
 import type { Expr, Stmt } from "../expr.js";
-import type { Local } from "../func.js";
 import type { WasmModule } from "../module.js";
 
 export type ReduceOp = "sum" | "max";

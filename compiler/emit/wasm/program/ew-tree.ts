@@ -3,8 +3,10 @@
 // the group has something that loop cannot do (an op without a SIMD form, i32 values, a broadcast that
 // is neither scalar, row nor column). A null group runs as a JS thunk, exactly as the TS target runs it.
 //
-// Broadcasting: the output [d0…dn] is viewed as rows × cols for the first split point at which every
-// leaf is full, a scalar, a row (broadcast over the leading dims) or a column (over the trailing dims).
+// Broadcasting: the output [d0…dn] is viewed as outer × rows × cols for the first split points at which
+// every leaf is, over rows × cols, full, a scalar, a row (broadcast over the leading dims) or a column
+// (over the trailing dims), and over the outer dims either walks with the output or is broadcast. The
+// kernel handles rows × cols; the outer loop (a conv bias over the batch, say) is the caller's.
 //
 // IR ops without a SIMD primitive of their own are rewritten: rsqrt x = 1/sqrt x, square x = x·x,
 // silu x = x·sigmoid x, leaky_relu x = max(x, α·x) (0 ≤ α ≤ 1), greater(a, b) = maskPos(1, a − b)
@@ -17,12 +19,16 @@ import type { EwExpr, EwInputKind } from "../kernels/elementwise.js";
 export interface EwLeaf {
   node: NodeId;
   kind: EwInputKind;
+  /** Elements to advance per step of the outer loop (0: the leaf is broadcast over the outer dims). */
+  outerStride: number;
 }
 
 export interface EwGroup {
   expr: EwExpr;
   /** Materialized inputs, in the order of the kernel's parameters. */
   leaves: EwLeaf[];
+  /** The loop is outer × (rows × cols): the kernel runs once per outer step (e.g. a conv bias over N). */
+  outer: number;
   rows: number;
   cols: number;
   /** Canonical text of expr and leaf kinds: equal keys can share one kernel function. */
@@ -68,16 +74,32 @@ function build(root: Node, c: EwContext): EwGroup {
   const expr = tree(root.id);
   const out = root.shape;
   const shapes = leafIds.map((id) => c.node(id).shape);
-  for (let split = 0; split <= out.length; split++) {
-    const kinds = shapes.map((s) => kindAt(s, out, split));
-    if (kinds.every((k): k is EwInputKind => k !== null)) {
-      const rows = sizeOf(out.slice(0, split));
-      const cols = sizeOf(out.slice(split));
-      const leaves = leafIds.map((node, i) => ({ node, kind: kinds[i]! }));
-      return { expr, leaves, rows, cols, key: `${JSON.stringify(expr)}|${kinds.join(",")}` };
+  const padded = shapes.map((s) => (s.length > out.length ? null : [...Array<number>(out.length - s.length).fill(1), ...s]));
+  if (padded.some((p) => p === null)) throw new Unsupported();
+  for (let s1 = 0; s1 <= out.length; s1++) {
+    const inner = out.slice(s1);
+    const walks = padded.map((p) => outerWalk(p!, out, s1));
+    if (walks.some((w) => w === null)) continue;
+    for (let split = 0; split <= inner.length; split++) {
+      const kinds = padded.map((p) => kindAt(p!.slice(s1), inner, split));
+      if (kinds.every((k): k is EwInputKind => k !== null)) {
+        const rows = sizeOf(inner.slice(0, split));
+        const cols = sizeOf(inner.slice(split));
+        const leaves = leafIds.map((node, i) => ({ node, kind: kinds[i]!, outerStride: walks[i] ? sizeOf(padded[i]!.slice(s1)) : 0 }));
+        return { expr, leaves, outer: sizeOf(out.slice(0, s1)), rows, cols, key: `${JSON.stringify(expr)}|${kinds.join(",")}` };
+      }
     }
   }
   throw new Unsupported();
+}
+
+/** Over the outer dims (< s1) a leaf walks with the output (true), is broadcast (false), or neither (null). */
+function outerWalk(padded: readonly number[], out: readonly number[], s1: number): boolean | null {
+  if (s1 === 0) return false;
+  const lead = padded.slice(0, s1);
+  if (lead.every((d, i) => d === out[i])) return !lead.every((d) => d === 1);
+  if (lead.every((d) => d === 1)) return false;
+  return null;
 }
 
 /** How a leaf of `shape` is read by a loop over `out` split into rows (dims < split) × cols. */

@@ -12,11 +12,11 @@ import { sizeOf } from "../../../ir/shapes.js";
 import type { ModelProgram } from "../../../program/types.js";
 import type { ModelPlan, StepPlan } from "../../../plan/step-values.js";
 import type { ClassContext } from "../../ts/context.js";
-import { emitNode, reductionRuns } from "../../ts/op-code.js";
+import { emitNode } from "../../ts/op-code.js";
 import type { PoolPairs } from "../../ts/op-code.js";
 import { makeStepEmitter } from "../../ts/step.js";
-import type { Stmt } from "../expr.js";
-import type { FunctionBuilder } from "../func.js";
+import type { Expr, I32, Stmt } from "../expr.js";
+import type { FunctionBuilder, Local } from "../func.js";
 import type { WasmModule } from "../module.js";
 import { addElementwise } from "../kernels/elementwise.js";
 import { addReduce } from "../kernels/reduce.js";
@@ -49,7 +49,20 @@ export interface EmittedStep {
   stats: StepStats;
 }
 
-type Call = (f: FunctionBuilder) => Stmt[];
+/** Builds the statements of one call site; `q()` is the run function's one loop counter (loops never nest). */
+type Call = (f: FunctionBuilder, q: () => Local<"i32">) => Stmt[];
+
+/** `for (q = from; q < count; q++) body(q)` in the run function, or the body once when count is 1. */
+function repeat(f: FunctionBuilder, q: Local<"i32">, from: number, count: number, body: (i: () => Expr<"i32">) => Stmt[]): Stmt[] {
+  if (count - from <= 0) return [];
+  if (count - from === 1) return body(() => f.i32.const(from));
+  return [f.forRange(q, from, count, 1, body(() => q.get()))];
+}
+
+/** base + q·stride bytes (base alone for stride 0). */
+function at(f: FunctionBuilder, base: number, q: () => Expr<"i32">, strideBytes: number): I32 {
+  return strideBytes === 0 ? base : f.i32.add(base, f.i32.mul(q(), strideBytes));
+}
 
 export function emitStepWasm(mod: WasmModule, k: ModuleKernels, model: ModelProgram, plan: ModelPlan, sp: StepPlan,
   cls: ClassContext, pairs: PoolPairs, prefix: string): EmittedStep {
@@ -91,9 +104,9 @@ export function emitStepWasm(mod: WasmModule, k: ModuleKernels, model: ModelProg
     }
     return name;
   };
-  const scale = (at: number, length: number, by: number): Call => {
+  const scale = (base: number, length: number, by: number): Call => {
     const name = kernel(`scale|${by}`, (nm) => addElementwise(mod, { name: nm, inputs: ["full"], expr: { op: "mul", a: { op: "input", index: 0 }, b: { op: "const", value: by } } }));
-    return (f) => [f.call(name, [at, at, 1, length])];
+    return (f) => [f.call(name, [base, base, 1, length])];
   };
 
   const native = (n: Node): Call[] | null => {
@@ -119,25 +132,41 @@ export function emitStepWasm(mod: WasmModule, k: ModuleKernels, model: ModelProg
     if (n.op === "sum" || n.op === "mean" || n.op === "max") {
       const x = node(n.inputs[0]!);
       if (n.dtype !== "f32" || x.dtype !== "f32") return null;
-      const runs = reductionRuns(x.shape, n.attrs.axes);
-      if (runs.length !== 1) return null;
-      const r = runs[0]!;
+      // x = [A (reduced) · B (kept) · C (reduced)]: one row or column reduction, or A column
+      // reductions of [B × C] accumulated into the output.
+      const axes = new Set(n.attrs.axes.map((ax) => (ax < 0 ? ax + x.shape.length : ax)));
+      let p = 0;
+      while (p < x.shape.length && axes.has(p)) p++;
+      let e = x.shape.length;
+      while (e > p && axes.has(e - 1)) e--;
+      for (let i = p; i < e; i++) if (axes.has(i)) return null;
+      const [A, B, C] = [sizeOf(x.shape.slice(0, p)), sizeOf(x.shape.slice(p, e)), sizeOf(x.shape.slice(e))];
       const op = n.op === "max" ? "max" : "sum";
-      const axis = r.inner === 1 ? 1 : r.outer === 1 ? 0 : null;
-      if (axis === null) return null;
-      const [rows, cols] = axis === 1 ? [r.outer, r.n] : [r.n, r.inner];
-      const name = kernel(`reduce|${op}|${axis}`, (nm) => addReduce(mod, { name: nm, op, axis }));
       const [px, py] = [ptr(x.id), ptr(n.id)];
-      const out: Call[] = [(f) => [f.call(name, [px, py, rows, cols, 0])]];
-      if (n.op === "mean" && r.n > 0) out.push(scale(py, sizeOf(n.shape), 1 / r.n));
+      const red = (axis: 0 | 1): string => kernel(`reduce|${op}|${axis}`, (nm) => addReduce(mod, { name: nm, op, axis }));
+      const out: Call[] = [];
+      if (A * C === 0 || B === 0) return null;
+      if (C === 1) out.push((f) => [f.call(red(0), [px, py, A, B, 0])]);
+      else if (A === 1) out.push((f) => [f.call(red(1), [px, py, B, C, 0])]);
+      else {
+        const name = red(1);
+        out.push((f, q) => [
+          f.call(name, [px, py, B, C, 0]),
+          ...repeat(f, q(), 1, A, (i) => [f.call(name, [at(f, px, i, B * C * 4), py, B, C, 1])]),
+        ]);
+      }
+      if (n.op === "mean") out.push(scale(py, B, 1 / (A * C)));
       return out;
     }
     const group = ISELEMENTWISE.has(n.op) && !sp.virtual.has(n.id) ? elementwiseGroup(n, { node, virtual: sp.virtual, literal }) : null;
     if (group) {
       const kinds = group.leaves.map((l) => l.kind);
       const name = kernel(`ew|${group.key}`, (nm) => addElementwise(mod, { name: nm, inputs: kinds, expr: group.expr }));
-      const args = [ptr(n.id), ...group.leaves.map((l) => ptr(l.node)), group.rows, group.cols];
-      return [(f) => [f.call(name, args)]];
+      const step = group.rows * group.cols * 4;
+      const bases = [{ base: ptr(n.id), stride: step }, ...group.leaves.map((l) => ({ base: ptr(l.node), stride: l.outerStride * 4 }))];
+      return [(f, q) => repeat(f, q(), 0, group.outer, (i) => [
+        f.call(name, [...bases.map((b) => at(f, b.base, i, b.stride)), group.rows, group.cols]),
+      ])];
     }
     return null;
   };
@@ -162,9 +191,11 @@ export function emitStepWasm(mod: WasmModule, k: ModuleKernels, model: ModelProg
   const exportName = `${prefix}_run_${sp.step}`;
   mod.addFunction(exportName, { params: {}, result: "none", export: true }, (f) => {
     for (const t of thunks) importThunk(f, t.name);
+    let counter: Local<"i32"> | undefined;
+    const q = (): Local<"i32"> => (counter ??= f.local("q", "i32"));
     const body: Stmt[] = [];
     for (const c of calls) {
-      if (typeof c === "function") body.push(...c(f));
+      if (typeof c === "function") body.push(...c(f, q));
       else body.push(f.call(c.thunk, []));
     }
     return body.length > 0 ? body : [f.nop()];
