@@ -21,6 +21,7 @@ import type { WasmModule } from "../module.js";
 import { addElementwise } from "../kernels/elementwise.js";
 import { addReduce } from "../kernels/reduce.js";
 import { elementwiseGroup } from "./ew-tree.js";
+import { addCol2imAdd, addIm2col } from "./im2col.js";
 import { importThunk } from "./imports.js";
 
 export interface ModuleKernels {
@@ -109,7 +110,66 @@ export function emitStepWasm(mod: WasmModule, k: ModuleKernels, model: ModelProg
     return (f) => [f.call(name, [base, base, 1, length])];
   };
 
+  const scratchPtr = (id: NodeId, name: string): number | undefined => {
+    const key = sp.scratch.get(id)?.find((r) => r.name === name)?.key;
+    return key === undefined ? undefined : offsets.get(key);
+  };
+
+  /** conv2d and its two backward ops: im2col (in Wasm) + the SIMD matmul, per batch item and group. */
+  const conv = (n: Node & { op: "conv2d" | "conv2d_backward_input" | "conv2d_backward_weight" }): Call[] | null => {
+    const shapeX = n.op === "conv2d_backward_input" ? n.shape : node(n.inputs[0]!).shape;
+    const shapeW = n.op === "conv2d_backward_weight" ? n.shape : node(n.inputs[1]!).shape;
+    const shapeY = n.op === "conv2d" ? n.shape : n.op === "conv2d_backward_input" ? node(n.inputs[0]!).shape : node(n.inputs[1]!).shape;
+    const [N, C, H, W] = shapeX as [number, number, number, number];
+    const [O, , KH, KW] = shapeW as [number, number, number, number];
+    const [, , OH, OW] = shapeY as [number, number, number, number];
+    const a = n.attrs;
+    const G = a.groups;
+    const [cg, og] = [C / G, O / G];
+    const ckk = cg * KH * KW;
+    const ohw = OH * OW;
+    const pointwise = KH === 1 && KW === 1 && a.stride[0] === 1 && a.stride[1] === 1 && a.pad[0] === 0 && a.pad[1] === 0;
+    const col = scratchPtr(n.id, "cols");
+    if (!pointwise && col === undefined) return null;
+    const im2col = kernel("im2col", (nm) => addIm2col(mod, nm));
+    const col2im = kernel("col2im", (nm) => addCol2imAdd(mod, nm));
+    const geo = [cg, H, W, KH, KW, OH, OW, a.stride[0], a.stride[1], a.pad[0], a.pad[1], a.dilation[0], a.dilation[1]];
+    const mm = (f: FunctionBuilder, A: I32, B: I32, Cp: I32, M: number, Nn: number, K: number, tA: number, tB: number, acc: number): Stmt =>
+      f.call(k.matmul, [A, B, Cp, M, Nn, K, tA, tB, acc, k.packA, k.packB]);
+    const groups = Array.from({ length: G }, (_, gr) => gr);
+    if (n.op === "conv2d") {
+      const [px, pw, py] = [ptr(n.inputs[0]!), ptr(n.inputs[1]!), ptr(n.id)];
+      return [(f, q) => repeat(f, q(), 0, N, (i) => groups.flatMap((gr) => {
+        const xg = (): I32 => at(f, px + gr * cg * H * W * 4, i, C * H * W * 4);
+        const yg = at(f, py + gr * og * ohw * 4, i, O * ohw * 4);
+        const wg = pw + gr * og * ckk * 4;
+        return pointwise ? [mm(f, wg, xg(), yg, og, ohw, ckk, 0, 0, 0)] : [f.call(im2col, [xg(), col!, ...geo]), mm(f, wg, col!, yg, og, ohw, ckk, 0, 0, 0)];
+      }))];
+    }
+    if (n.op === "conv2d_backward_input") {
+      const [pdy, pw, pdx] = [ptr(n.inputs[0]!), ptr(n.inputs[1]!), ptr(n.id)];
+      return [(f, q) => [
+        ...(pointwise ? [] : [f.fill(pdx, 0, N * C * H * W * 4)]),
+        ...repeat(f, q(), 0, N, (i) => groups.flatMap((gr) => {
+          const dyg = at(f, pdy + gr * og * ohw * 4, i, O * ohw * 4);
+          const dxg = at(f, pdx + gr * cg * H * W * 4, i, C * H * W * 4);
+          const wg = pw + gr * og * ckk * 4;
+          return pointwise ? [mm(f, wg, dyg, dxg, ckk, ohw, og, 1, 0, 0)] : [mm(f, wg, dyg, col!, ckk, ohw, og, 1, 0, 0), f.call(col2im, [dxg, col!, ...geo])];
+        })),
+      ]];
+    }
+    const [px, pdy, pdw] = [ptr(n.inputs[0]!), ptr(n.inputs[1]!), ptr(n.id)];
+    const item = (f: FunctionBuilder, i: () => Expr<"i32">, acc: number): Stmt[] => groups.flatMap((gr) => {
+      const xg = (): I32 => at(f, px + gr * cg * H * W * 4, i, C * H * W * 4);
+      const dyg = at(f, pdy + gr * og * ohw * 4, i, O * ohw * 4);
+      const dwg = pdw + gr * og * ckk * 4;
+      return pointwise ? [mm(f, dyg, xg(), dwg, og, ckk, ohw, 0, 1, acc)] : [f.call(im2col, [xg(), col!, ...geo]), mm(f, dyg, col!, dwg, og, ckk, ohw, 0, 1, acc)];
+    });
+    return [(f, q) => [...repeat(f, q(), 0, 1, (i) => item(f, i, 0)), ...repeat(f, q(), 1, N, (i) => item(f, i, 1))]];
+  };
+
   const native = (n: Node): Call[] | null => {
+    if ((n.op === "conv2d" || n.op === "conv2d_backward_input" || n.op === "conv2d_backward_weight") && n.dtype === "f32") return conv(n);
     if (n.op === "matmul") {
       if (n.dtype !== "f32") return null;
       const a = node(n.inputs[0]!).shape;
