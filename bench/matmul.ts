@@ -12,15 +12,15 @@ import type { Expr } from "../compiler/emit/wasm/expr.js";
 
 const PEAK_CHAINS = [8, 10, 12];
 
-type BenchExports = { matmul: MatmulFn; matmul_relaxed?: MatmulFn } & Record<`peak${number}`, (iters: number, buf: number) => number>;
+type BenchExports = { matmul: MatmulFn; matmul_relaxed?: MatmulFn; peak_fma?: (iters: number, buf: number) => number } & Record<`peak${number}`, (iters: number, buf: number) => number>;
 
 /**
  * peakN(iters, buf): N accumulators, acc_i += load(buf + 16·i)·y. The mul of each step is independent
  * of the accumulators (as in a matmul), only the adds chain; the loads come from 256 bytes of L1 at a
  * moving offset so V8 cannot hoist them, and use the load ports, not the float ones.
  */
-function addPeak(mod: WasmModule, n: number): void {
-  mod.addFunction(`peak${n}`, { params: { iters: "i32", buf: "i32" }, result: "f32", export: true }, (f, p) => {
+function addPeak(mod: WasmModule, n: number, fma = false): void {
+  mod.addFunction(fma ? "peak_fma" : `peak${n}`, { params: { iters: "i32", buf: "i32" }, result: "f32", export: true }, (f, p) => {
     const { f32x4, i32 } = f;
     const acc = Array.from({ length: n }, (_, i) => f.local(`acc${i}`, "v128"));
     const y = f.local("y", "v128");
@@ -33,7 +33,10 @@ function addPeak(mod: WasmModule, n: number): void {
       ...acc.map((a) => a.set(f.v128.zero())),
       q.set(0),
       f.forRange(i, 0, () => p.iters.get(), 1, [
-        ...acc.map((a, k) => a.set(f32x4.add(a.get(), f32x4.mul(f.v128.load(i32.add(p.buf.get(), q.get()), (16 * k) % 256), y.get())))),
+        ...acc.map((a, k) => {
+          const x = f.v128.load(i32.add(p.buf.get(), q.get()), (16 * k) % 256);
+          return a.set(fma ? f32x4.relaxedMadd(x, y.get(), a.get()) : f32x4.add(a.get(), f32x4.mul(x, y.get())));
+        }),
         q.set(i32.and(i32.add(q.get(), 16), 15 * 16)),
       ]),
       f32x4.extractLane(total, 0),
@@ -46,7 +49,10 @@ async function buildBench(): Promise<BenchExports> {
   const relaxed = relaxedSimdSupported();
   const mod = await WasmModule.create({ relaxedSimd: relaxed });
   addMatmul(mod);
-  if (relaxed) addMatmul(mod, { name: "matmul_relaxed", relaxed: true });
+  if (relaxed) {
+    addMatmul(mod, { name: "matmul_relaxed", relaxed: true });
+    addPeak(mod, 12, true);
+  }
   for (const n of PEAK_CHAINS) addPeak(mod, n);
   const { binary } = mod.finish({ optimize: true });
   const s = matmulScratchBytes();
@@ -55,7 +61,7 @@ async function buildBench(): Promise<BenchExports> {
   const bytes = 1024 + s.packA + s.packB + 3 * maxN * maxN * 4;
   const memory = createMemory(Math.ceil(bytes / 65536) + 1);
   const names = ["matmul", ...PEAK_CHAINS.map((n) => `peak${n}`)] as (keyof BenchExports & string)[];
-  if (relaxed) names.push("matmul_relaxed");
+  if (relaxed) names.push("matmul_relaxed", "peak_fma");
   const { exports } = await loadWasm<BenchExports>(binary, names, { memory });
   layout = { memory: memory.buffer, packA: 1024, packB: 1024 + s.packA, base: 1024 + s.packA + s.packB };
   return exports;
@@ -67,7 +73,7 @@ function peakOf(ex: BenchExports, n: number): (iters: number, buf: number) => nu
   return fn;
 }
 
-let layout = { memory: new ArrayBuffer(0), packA: 0, packB: 0, base: 0 };
+let layout: { memory: ArrayBufferLike; packA: number; packB: number; base: number } = { memory: new ArrayBuffer(0), packA: 0, packB: 0, base: 0 };
 
 /**
  * Calls `fn` for at least `windowMs` of this process's CPU time and returns work per CPU second. CPU
@@ -166,14 +172,23 @@ export async function benchMatmul(): Promise<string> {
     row(label, "wasm", paired(() => ex.matmul(a, b, c, M, N, K, tA, tB, 0, packA, packB), (2 * M * N * K) / 1e9, peak));
   }
   const relaxed = ex.matmul_relaxed;
-  for (const n of relaxed ? [64, 256, 1024] : []) {
-    const a = base;
-    const b = a + n * n * 4;
-    const c = b + n * n * 4;
-    const flops = (2 * n * n * n) / 1e9;
-    row(n, "wasm relaxed FMA", paired(() => relaxed!(a, b, c, n, n, n, 0, 0, 0, packA, packB), flops, peak));
-  }
-  if (!relaxed) rows.push("| | wasm relaxed FMA | not run: no relaxed SIMD here (Node 20: --experimental-wasm-relaxed-simd) | |");
+  const fmaPeak = ex.peak_fma;
+  const fmaRates: number[] = [];
+  if (relaxed && fmaPeak) {
+    // relaxed rows are compared with a peak loop of relaxed FMAs (12 chains)
+    const peakF = (): number => {
+      const r = window(() => void fmaPeak(iters, buf), (iters * 12 * 8) / 1e9, 50);
+      fmaRates.push(r);
+      return r;
+    };
+    for (const n of [64, 256, 1024]) {
+      const a = base;
+      const b = a + n * n * 4;
+      const c = b + n * n * 4;
+      const flops = (2 * n * n * n) / 1e9;
+      row(n, "wasm relaxed FMA 5×8 (vs FMA peak)", paired(() => relaxed(a, b, c, n, n, n, 0, 0, 0, packA, packB), flops, peakF));
+    }
+  } else rows.push("| | wasm relaxed FMA | not run: no relaxed SIMD here (Node 20: --experimental-wasm-relaxed-simd) | |");
   for (const n of [64, 256]) {
     const a = new Float32Array(n * n);
     const b = new Float32Array(n * n);
@@ -186,7 +201,8 @@ export async function benchMatmul(): Promise<string> {
   }
   return [
     `matmul, f32, one core (GFLOP per CPU second; "of peak" = median ratio to the peak loop run between windows)`,
-    `peak f32x4 mul+add: ${median(peakRates).toFixed(1)} GFLOP/s median with ${chains} chains (probe: ${peakParts.join(", ")})`,
+    `peak f32x4 mul+add: ${median(peakRates).toFixed(1)} GFLOP/s median with ${chains} chains (probe: ${peakParts.join(", ")})` +
+      (fmaRates.length ? `; peak relaxed FMA: ${median(fmaRates).toFixed(1)}` : ""),
     "| n (or M×N×K) | case | GFLOP/s | of peak |",
     "|---|---|---|---|",
     ...rows,

@@ -61,6 +61,18 @@ describe("wasm module wrapper", () => {
     expect(() => mod.finish()).toThrow(/already finished/);
   });
 
+  it("imports a shared memory", async () => {
+    const mod = await WasmModule.create({ shared: true });
+    mod.addFunction("put", { params: { at: "i32", v: "i32" }, result: "none", export: true }, (f, p) => [f.i32.store(p.at.get(), p.v.get())]);
+    const { binary, wat } = mod.finish({ wat: true });
+    expect(wat).toMatch(/\(memory \$memory 1 65536 shared\)/);
+    const memory = createMemory(1, 16, true);
+    const { exports } = await loadWasm<{ put(at: number, v: number): void }>(binary, ["put"], { memory });
+    exports.put(8, 42);
+    expect(new Int32Array(memory.buffer)[2]).toBe(42);
+    expect(memory.buffer.constructor.name).toBe("SharedArrayBuffer");
+  });
+
   it("builds, optimizes and runs a SIMD function over the imported memory", async () => {
     const mod = await WasmModule.create();
     // out[i] = relu(x[i]) for n multiple of 4, plus a loop and local names in the WAT

@@ -5,7 +5,8 @@
 // little of it used here is typed locally.
 
 export interface WasmMemory {
-  readonly buffer: ArrayBuffer;
+  /** A SharedArrayBuffer for shared memory. */
+  readonly buffer: ArrayBufferLike;
   grow(deltaPages: number): number;
 }
 
@@ -59,8 +60,8 @@ export function pagesFor(bytes: number): number {
   return Math.max(1, Math.ceil(bytes / 65536));
 }
 
-export function createMemory(initialPages: number, maximumPages = 65536): WasmMemory {
-  return new WA.Memory({ initial: initialPages, maximum: maximumPages });
+export function createMemory(initialPages: number, maximumPages = 65536, shared = false): WasmMemory {
+  return new WA.Memory({ initial: initialPages, maximum: maximumPages, shared });
 }
 
 /**

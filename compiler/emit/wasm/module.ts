@@ -17,6 +17,11 @@ export interface WasmModuleOptions {
   initialPages?: number;
   /** Memory shared between threads (needs the atomics feature; default false). */
   shared?: boolean;
+  /**
+   * Declared maximum (the imported memory's maximum must not exceed it). Default: none, or 65536 (4 GiB)
+   * for shared memory, which must declare one.
+   */
+  maximumPages?: number;
   /** Allow relaxed SIMD ops (f32x4.relaxedMadd). Check `relaxedSimdSupported()` before loading. */
   relaxedSimd?: boolean;
 }
@@ -79,8 +84,9 @@ export class WasmModule {
     if (options.relaxedSimd) features |= bin.Features.RelaxedSIMD;
     this.relaxedSimd = options.relaxedSimd ?? false;
     mod.setFeatures(features);
-    // No maximum: the importer decides how far the memory may grow.
-    mod.setMemory(options.initialPages ?? 1, -1, null, [], options.shared ?? false, false, "memory");
+    // No maximum unless needed: the importer decides how far the memory may grow.
+    const maximum = options.maximumPages ?? (options.shared ? 65536 : -1);
+    mod.setMemory(options.initialPages ?? 1, maximum, null, [], options.shared ?? false, false, "memory");
     mod.addMemoryImport("memory", "env", "memory", options.shared ?? false);
     this.#mod = mod;
   }

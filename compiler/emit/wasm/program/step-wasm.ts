@@ -22,6 +22,7 @@ import { addElementwise } from "../kernels/elementwise.js";
 import { addReduce } from "../kernels/reduce.js";
 import { elementwiseGroup } from "./ew-tree.js";
 import { addCol2imAdd, addIm2col } from "./im2col.js";
+import { addMaxPool, addMaxPoolBackward } from "./pool.js";
 import { importThunk } from "./imports.js";
 
 export interface ModuleKernels {
@@ -168,7 +169,39 @@ export function emitStepWasm(mod: WasmModule, k: ModuleKernels, model: ModelProg
     return [(f, q) => [...repeat(f, q(), 0, 1, (i) => item(f, i, 0)), ...repeat(f, q(), 1, N, (i) => item(f, i, 1))]];
   };
 
+  /** max_pool2d (values and argmax) and its backward (a scatter of dy through the argmax). */
+  const maxPool = (n: Node & { op: "max_pool2d" | "max_pool2d_backward" }): Call[] | null => {
+    const x = node(n.inputs[0]!);
+    if (x.dtype !== "f32") return null;
+    const [N, C, H, W] = x.shape as [number, number, number, number];
+    const a = n.attrs;
+    const OH = Math.floor((H + 2 * a.pad[0] - a.kernel[0]) / a.stride[0]) + 1;
+    const OW = Math.floor((W + 2 * a.pad[1] - a.kernel[1]) / a.stride[1]) + 1;
+    const fwd = kernel("maxpool", (nm) => addMaxPool(mod, nm));
+    const geo = [N * C, H, W, a.kernel[0], a.kernel[1], OH, OW, a.stride[0], a.stride[1], a.pad[0], a.pad[1]];
+    if (n.op === "max_pool2d") {
+      const am = scratchPtr(n.id, "argmax");
+      if (am === undefined) return null;
+      const [px, py] = [ptr(x.id), ptr(n.id)];
+      return [(f) => [f.call(fwd, [px, py, am, ...geo])]];
+    }
+    const bwd = kernel("maxpool_backward", (nm) => addMaxPoolBackward(mod, nm));
+    const [pdy, pdx] = [ptr(n.inputs[1]!), ptr(n.id)];
+    const count = N * C * OH * OW;
+    const forward = pairs.forwardOf.get(n.id);
+    if (forward !== undefined) {
+      const am = scratchPtr(forward, "argmax");
+      if (am === undefined) return null;
+      return [(f) => [f.call(bwd, [pdy, am, pdx, count, N * C * H * W * 4])]];
+    }
+    const [am, pooled] = [scratchPtr(n.id, "argmax"), scratchPtr(n.id, "pooled")];
+    if (am === undefined || pooled === undefined) return null;
+    const px = ptr(x.id);
+    return [(f) => [f.call(fwd, [px, pooled, am, ...geo]), f.call(bwd, [pdy, am, pdx, count, N * C * H * W * 4])]];
+  };
+
   const native = (n: Node): Call[] | null => {
+    if (n.op === "max_pool2d" || n.op === "max_pool2d_backward") return maxPool(n);
     if ((n.op === "conv2d" || n.op === "conv2d_backward_input" || n.op === "conv2d_backward_weight") && n.dtype === "f32") return conv(n);
     if (n.op === "matmul") {
       if (n.dtype !== "f32") return null;
