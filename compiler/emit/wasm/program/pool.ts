@@ -45,7 +45,7 @@ export function addMaxPool(mod: WasmModule, name: string): void {
                 f.if(
                   i32.or(
                     i32.or(i32.ltS(at.get(), 0), f.f32.gt(v.get(), best.get())),
-                    i32.and(f.f32.ne(v.get(), v.get()), f.f32.eq(best.get(), best.get())),
+                    i32.and(i32.eqz(f.f32.eq(v.get(), v.get())), f.f32.eq(best.get(), best.get())),
                   ),
                   [best.set(v.get()), at.set(i32.add(row.get(), ix.get()))],
                 ),
