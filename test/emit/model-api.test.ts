@@ -143,6 +143,13 @@ describe("save and load", () => {
     for (const [k, v] of Object.entries(a.parameters())) expect(Array.from(b.parameters()[k]!)).toEqual(Array.from(v));
     expect(Array.from(b.predict({ image: x }).logits!)).toEqual(Array.from(a.predict({ image: x }).logits!));
     await expect(b.load(join(dir, "missing.safetensors"))).rejects.toThrow(/missing\.safetensors/);
+
+    // resuming: with the optimizer state, the next step of b equals the next step of a
+    const c = await Cnn.create({ seed: 7 });
+    await c.load(join(dir, "full.safetensors"));
+    const { x: x2, label: l2 } = separable(4, 36, 3, 3);
+    expect(c.trainStep({ image: x2, label: l2 }).loss).toBe(a.trainStep({ image: x2, label: l2 }).loss);
+    for (const [k, v] of Object.entries(a.parameters())) expect(Array.from(c.parameters()[k]!), k).toEqual(Array.from(v));
   });
 
   it("refuses a checkpoint of another model with a clear message", async () => {

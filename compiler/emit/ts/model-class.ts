@@ -268,8 +268,12 @@ function saveLoadMethods(model: ModelProgram, cls: ClassContext, className: stri
         ? `if (${stringLiteral(s.name)} in t) ${view}.set(${read});`
         : `${view}.set(${read});`;
     }),
-    `const step = Number(checkpoint.metadata["dlm.step"] ?? "0");`,
-    `if (Number.isSafeInteger(step) && step >= 0) this.stepCount = step;`,
+    // The step count (Adam's bias correction, the schedule) resumes only with the optimizer state it
+    // belongs to; weights alone start a fresh run.
+    ...(opt.length > 0
+      ? [`const resumed = ${opt.map((s) => `${stringLiteral(s.name)} in t`).join(" && ")};`, `const step = resumed ? Number(checkpoint.metadata["dlm.step"] ?? "0") : 0;`]
+      : [`const step = Number(checkpoint.metadata["dlm.step"] ?? "0");`]),
+    `this.stepCount = Number.isSafeInteger(step) && step >= 0 ? step : 0;`,
   ];
   void className;
   return [

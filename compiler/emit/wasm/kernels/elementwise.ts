@@ -12,6 +12,8 @@
 // loop vectorized. Each input is loaded once per step into a local, however often the tree reads it.
 // The scalar tail evaluates the very same vector ops on splatted single elements and stores lane 0,
 // so the tail and the body agree bit for bit (relu is `pmax(0, x)`, which maps NaN to 0, in both).
+// Several outputs share the loads of a step; all loads of a step come before its stores, so an output
+// may be the same array as an input (an in-place update), but must not overlap it at another offset.
 
 import type { Expr, I32, Stmt } from "../expr.js";
 import type { Local } from "../func.js";
@@ -33,10 +35,11 @@ export type EwExpr =
 export interface ElementwiseSpec {
   name: string;
   inputs: readonly EwInputKind[];
-  expr: EwExpr;
+  /** One output, or several (e.g. an optimizer step updating a parameter and its moments in one pass). */
+  expr: EwExpr | readonly EwExpr[];
 }
 
-/** (out, ...inputs, rows, cols) */
+/** (out, ...inputs, rows, cols), or (out0, …, out(k-1), ...inputs, rows, cols) for k outputs */
 export type ElementwiseFn = (...args: number[]) => void;
 
 // Constants are keyed by their f32 bits: a Set of numbers would merge 0 and -0.
@@ -71,10 +74,14 @@ function collect(e: EwExpr, inputs: Set<number>, consts: Map<number, number>): v
 export function addElementwise(mod: WasmModule, spec: ElementwiseSpec): void {
   const used = new Set<number>();
   const constants = new Map<number, number>();
-  collect(spec.expr, used, constants);
+  const outputs: readonly EwExpr[] = Array.isArray(spec.expr) ? spec.expr : [spec.expr as EwExpr];
+  if (outputs.length === 0) throw new Error(`wasm elementwise ${spec.name}: no output`);
+  for (const e of outputs) collect(e, used, constants);
   for (const i of used)
     if (!(i >= 0 && i < spec.inputs.length)) throw new Error(`wasm elementwise ${spec.name}: no input ${i}`);
-  const params: Record<string, "i32"> = { out: "i32" };
+  const outNames = outputs.length === 1 ? ["out"] : outputs.map((_, k) => `out${k}`);
+  const params: Record<string, "i32"> = {};
+  for (const n of outNames) params[n] = "i32";
   spec.inputs.forEach((_, i) => (params[`in${i}`] = "i32"));
   params.rows = "i32";
   params.cols = "i32";
@@ -135,11 +142,11 @@ export function addElementwise(mod: WasmModule, spec: ElementwiseSpec): void {
           const at: I32 = kind === "row" ? i32.add(inPtr(i).get(), j.get()) : i32.add(i32.add(inPtr(i).get(), rowOff.get()), j.get());
           return vals.get(i)!.set(vector ? v128.load(at, 0, 4) : v128.load32Splat(at));
         });
-    const outAt = (): Expr<"i32"> => i32.add(i32.add(param("out").get(), rowOff.get()), j.get());
-    const body = (): Stmt[] => [...loads(true, ["full", "row"]), v128.store(outAt(), tree(spec.expr), 0, 4)];
+    const outAt = (k: number): Expr<"i32"> => i32.add(i32.add(param(outNames[k]!).get(), rowOff.get()), j.get());
+    const body = (): Stmt[] => [...loads(true, ["full", "row"]), ...outputs.map((e, k) => v128.store(outAt(k), tree(e), 0, 4))];
     const tail = (): Stmt[] => [
       ...loads(false, ["full", "row"]),
-      f.f32.store(outAt(), f32x4.extractLane(tree(spec.expr), 0)),
+      ...outputs.map((e, k) => f.f32.store(outAt(k), f32x4.extractLane(tree(e), 0))),
     ];
     // A stretch of `bytes` bytes starting at rowOff: vector body, then the scalar tail.
     const stretch = (bytes: () => Expr<"i32">): Stmt[] => [
