@@ -116,10 +116,37 @@ describe("wasm fused elementwise", () => {
             const d = data[k]!;
             return kind === "full" ? d[i * cols + j]! : kind === "scalar" ? d[0]! : kind === "row" ? d[j]! : d[i]!;
           };
-          const want = evalRef(spec.expr, x);
+          const want = evalRef(spec.expr as EwExpr, x);
           const g = got[1 + i * cols + j]!;
           if (!same(g, want)) expect.fail(`${spec.name} ${rows}×${cols} at (${i},${j}): got ${g}, want ${want}`);
         }
+    }
+  });
+
+  it("several outputs in one pass, updated in place: an Adam step", async () => {
+    const I = (index: number): EwExpr => ({ op: "input", index });
+    const K = (value: number): EwExpr => ({ op: "const", value });
+    const add = (a: EwExpr, b: EwExpr): EwExpr => ({ op: "add", a, b });
+    const mul = (a: EwExpr, b: EwExpr): EwExpr => ({ op: "mul", a, b });
+    // inputs: 0 param, 1 grad, 2 m, 3 v, 4 lr (scalar); outputs: m', v', param'
+    const m1 = add(mul(K(0.9), I(2)), mul(K(0.1), I(1)));
+    const v1 = add(mul(K(0.999), I(3)), mul(K(0.001), mul(I(1), I(1))));
+    const p1: EwExpr = { op: "sub", a: I(0), b: { op: "div", a: mul(I(4), m1), b: add({ op: "sqrt", x: v1 }, K(1e-8)) } };
+    const mod = await WasmModule.create();
+    addElementwise(mod, { name: "adam", inputs: ["full", "full", "full", "full", "scalar"], expr: [m1, v1, p1] });
+    const memory = createMemory(1);
+    const { exports } = await loadWasm<{ adam: ElementwiseFn }>(mod.finish().binary, ["adam"], { memory });
+    const h = new Heap(memory);
+    const rand = rng(77);
+    const n = 37;
+    const [p0, g0, m0] = [randArray(rand, n), randArray(rand, n), randArray(rand, n)];
+    const v0 = randArray(rand, n, 0, 1);
+    const [pp, pg, pm, pv] = [p0, g0, m0, v0].map((d) => h.put(d));
+    const plr = h.put(Float32Array.of(1e-3));
+    exports.adam(pm!, pv!, pp!, pp!, pg!, pm!, pv!, plr, 1, n);
+    for (let i = 0; i < n; i++) {
+      const x = (k: number): number => [p0[i]!, g0[i]!, m0[i]!, v0[i]!, Math.fround(1e-3)][k]!;
+      expect([h.f32(pm!, n)[i], h.f32(pv!, n)[i], h.f32(pp!, n)[i]]).toEqual([evalRef(m1, x), evalRef(v1, x), evalRef(p1, x)]);
     }
   });
 
