@@ -42,6 +42,8 @@ export function makeStepEmitter(cls: ClassContext, model: ModelProgram, plan: St
   };
   const hint = (id: NodeId): string => {
     const n = node(id);
+    // (the step counter input would be `trainStep`, the method's name)
+    if (n.op === "input" && n.attrs.name === "step") return `${plan.step}_step_counter`;
     if (n.name !== undefined && n.name !== "") return `${plan.step}_${n.name}`;
     const l = layer(id);
     return l !== undefined ? `${plan.step}_${l}_${n.op}` : `${plan.step}_${n.op}${id}`;
