@@ -61,6 +61,26 @@ describe("wasm module wrapper", () => {
     expect(() => mod.finish()).toThrow(/already finished/);
   });
 
+  it("imports JS functions and calls them, with and without results", async () => {
+    const mod = await WasmModule.create();
+    mod.addFunctionImport("tick");
+    mod.addFunctionImport("scale", "env", "scaleBy", ["f32", "i32"], "f32");
+    mod.addFunction("run", { params: { x: "f32" }, result: "f32", export: true }, (f, p) => [
+      f.call("tick", []),
+      f.callValue("scale", [p.x.get(), 3], "f32"),
+    ]);
+    expect(() => mod.addFunctionImport("tick")).toThrow(/defined twice/);
+    const { binary } = mod.finish();
+    let ticks = 0;
+    const imports = { tick: () => void ticks++, scaleBy: (x: number, k: number) => x * k };
+    const { exports } = await loadWasm<{ run(x: number): number }>(binary, ["run"], { imports });
+    expect(exports.run(1.5)).toBe(4.5);
+    expect(ticks).toBe(1);
+    const sync = loadWasmSync<{ run(x: number): number }>(binary, ["run"], { imports });
+    expect(sync.exports.run(2)).toBe(6);
+    expect(ticks).toBe(2);
+  });
+
   it("imports a shared memory", async () => {
     const mod = await WasmModule.create({ shared: true });
     mod.addFunction("put", { params: { at: "i32", v: "i32" }, result: "none", export: true }, (f, p) => [f.i32.store(p.at.get(), p.v.get())]);

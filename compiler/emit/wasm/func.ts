@@ -152,8 +152,18 @@ export class FunctionBuilder extends Ops {
     return this.make("none", this.mod.return(value?.take()), "return");
   }
 
-  call(name: string, args: readonly I32[]): Stmt {
-    return this.make("none", this.mod.call(name, args.map((a) => this.i(a)), this.bin.none), `call ${name}`);
+  /** Calls a function without a result; numbers are i32 constants. */
+  call(name: string, args: readonly (I32 | Expr<ValueType>)[]): Stmt {
+    return this.make("none", this.mod.call(name, this.args(args), this.bin.none), `call ${name}`);
+  }
+
+  /** Calls a function that returns a `result` value. */
+  callValue<T extends ValueType>(name: string, args: readonly (I32 | Expr<ValueType>)[], result: T): Expr<T> {
+    return this.make(result, this.mod.call(name, this.args(args), this.wasmType(result)), `call ${name}`);
+  }
+
+  private args(args: readonly (I32 | Expr<ValueType>)[]): number[] {
+    return args.map((a) => (typeof a === "number" ? this.i(a) : a.take()));
   }
 
   /**

@@ -48,6 +48,8 @@ export interface LoadWasmOptions {
   initialPages?: number;
   /** Upper bound on growth of a new memory. Default 65536 (4 GiB). */
   maximumPages?: number;
+  /** Functions the module imports from "env" (see WasmModule.addFunctionImport). */
+  imports?: Record<string, (...args: number[]) => unknown>;
 }
 
 export interface LoadedWasm<E> {
@@ -74,14 +76,14 @@ export async function loadWasm<E>(
   options: LoadWasmOptions = {},
 ): Promise<LoadedWasm<E>> {
   const memory = options.memory ?? createMemory(options.initialPages ?? 1, options.maximumPages);
-  const instance = await WA.instantiate(await WA.compile(binary), { env: { memory } });
+  const instance = await WA.instantiate(await WA.compile(binary), { env: { ...options.imports, memory } });
   return { memory, exports: checked<E>(instance, expect) };
 }
 
 /** The same, compiling on this thread (fine in Node for modules of any size; not on a browser's main thread). */
 export function loadWasmSync<E>(binary: Uint8Array, expect: readonly (keyof E & string)[], options: LoadWasmOptions = {}): LoadedWasm<E> {
   const memory = options.memory ?? createMemory(options.initialPages ?? 1, options.maximumPages);
-  const instance = new WA.Instance(new WA.Module(binary), { env: { memory } });
+  const instance = new WA.Instance(new WA.Module(binary), { env: { ...options.imports, memory } });
   return { memory, exports: checked<E>(instance, expect) };
 }
 

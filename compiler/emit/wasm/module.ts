@@ -100,6 +100,19 @@ export class WasmModule {
   }
 
   /**
+   * Declares an imported function `module.base` (default `env.<name>`), callable as `name` with
+   * `f.call` (no result) or `f.callValue`. The importer supplies it next to the memory.
+   */
+  addFunctionImport(name: string, module = "env", base = name, params: readonly ValueType[] = [], result: ExprType = "none"): void {
+    this.check();
+    if (this.#functions.has(name)) throw new Error(`wasm: function '${name}' defined twice`);
+    const bin = this.#bin;
+    const type = (t: ExprType): number => (t === "i32" ? bin.i32 : t === "f32" ? bin.f32 : t === "v128" ? bin.v128 : bin.none);
+    this.#mod.addFunctionImport(name, module, base, bin.createType(params.map(type)), type(result));
+    this.#functions.add(name);
+  }
+
+  /**
    * Adds a function. `build` receives the builder and the parameters as typed locals, and returns the
    * body: statements, the last of which is the result value when the result type is not "none".
    */
