@@ -205,6 +205,18 @@ export function convScratchLength(x: readonly number[], w: readonly number[], y:
   return pointwise ? 0 : (x[1]! / a.groups) * w[2]! * w[3]! * y[2]! * y[3]!;
 }
 
+/** copyStrided for f32; the same loop written out for i32 (the kernel is typed for floats). */
+function blockCopy(s: StepEmitter, n: Node, src: string, dst: string, outer: number, srcInner: number, dstInner: number,
+  dstOffset: number, count: number, srcOffset: number): string {
+  if (n.dtype === "f32") {
+    const tail = srcOffset === 0 ? "" : `, ${srcOffset}`;
+    return `${s.mod.use("copyStrided")}(${src}, ${dst}, ${outer}, ${srcInner}, ${dstInner}, ${dstOffset}, ${count}${tail});`;
+  }
+  const from = (o: string) => `${o} * ${srcInner}${srcOffset === 0 ? "" : ` + ${srcOffset}`} + j`;
+  const to = (o: string) => `${o} * ${dstInner}${dstOffset === 0 ? "" : ` + ${dstOffset}`} + j`;
+  return `{\nconst y = ${dst}, a = ${src};\nfor (let o = 0; o < ${outer}; o++) {\nfor (let j = 0; j < ${count}; j++) y[${to("o")}] = a[${from("o")}]!;\n}\n}`;
+}
+
 /** Statements computing node `n` into its storage. */
 export function emitNode(n: Node, s: StepEmitter): string[] {
   const k = (name: string) => s.mod.use(name);
@@ -326,7 +338,7 @@ export function emitNode(n: Node, s: StepEmitter): string[] {
       const inner = sizeOf(xs.slice(n.attrs.axis + 1));
       const outer = sizeOf(xs.slice(0, n.attrs.axis));
       const count = (n.attrs.end - n.attrs.start) * inner;
-      return [`${k("copyStrided")}(${x(0)}, ${y()}, ${outer}, ${xs[n.attrs.axis]! * inner}, ${count}, 0, ${count}, ${n.attrs.start * inner});`];
+      return [blockCopy(s, n, x(0), y(), outer, xs[n.attrs.axis]! * inner, count, 0, count, n.attrs.start * inner)];
     }
     case "concat": {
       const axis = n.attrs.axis;
@@ -336,7 +348,7 @@ export function emitNode(n: Node, s: StepEmitter): string[] {
       let offset = 0;
       return n.inputs.map((id, i) => {
         const part = s.node(id).shape[axis]! * inner;
-        const line = `${k("copyStrided")}(${x(i)}, ${y()}, ${outer}, ${part}, ${dstInner}, ${offset}, ${part});`;
+        const line = blockCopy(s, n, x(i), y(), outer, part, dstInner, offset, part, 0);
         offset += part;
         return line;
       });
