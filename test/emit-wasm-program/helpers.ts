@@ -18,7 +18,7 @@ export async function loadBoth(program: CompiledProgram, model: string): Promise
   return { ts: ts as unknown as ModelClass, wasm: wasm as unknown as ModelClass };
 }
 
-/** Seeded values for every field of the model: f32 in [-1, 1), i32 in {0, 1} (a valid class or token for any model). */
+/** Seeded values for every batch field and predict input of the model: f32 in [-1, 1), i32 in {0, 1} (a valid class or token for any model). */
 export function randomBatch(model: ModelProgram, seed: number): Record<string, Float32Array | Int32Array> {
   let s = seed >>> 0;
   const rand = (): number => {
@@ -26,7 +26,7 @@ export function randomBatch(model: ModelProgram, seed: number): Record<string, F
     return s / 4294967296;
   };
   const out: Record<string, Float32Array | Int32Array> = {};
-  for (const f of model.fields) {
+  for (const f of [...model.fields, ...model.inputs.filter((i) => !model.fields.some((x) => x.name === i.name))]) {
     const n = sizeOf(f.shape);
     out[f.name] = f.dtype === "i32" ? Int32Array.from({ length: n }, () => (rand() < 0.5 ? 0 : 1)) : Float32Array.from({ length: n }, () => 2 * rand() - 1);
   }
