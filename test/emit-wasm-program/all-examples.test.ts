@@ -1,7 +1,6 @@
-// Every example through the Wasm target against the TS target (compare.ts), at a small batch. Tolerance
-// 1e-4 (norm-relative) rather than 1e-5: in deep and recurrent models (64-step LSTMs, attention) the
-// rounding differences of f32 accumulation orders (the Wasm matmul and reductions sum in other orders
-// than the runtime's kernels) compound to ~1e-5 in the first layers' gradients.
+// Every example besides mlp and cnn (numeric.test.ts) through the Wasm target against the TS target
+// (compare.ts: same init, forward, state and gradients after one step within 1e-5, loss goes down), at
+// batch 2 to keep the TS side quick.
 
 import { readdirSync } from "node:fs";
 import { describe, it } from "vitest";
@@ -12,6 +11,6 @@ const NAMES = readdirSync(`${REPO}examples`).filter((f) => f.endsWith(".dlm")).m
 
 describe.each(NAMES)("%s", (name) => {
   it("Wasm target = TS target", async () => {
-    await compareTargets(lowerExample(name, 2).program, { trainSteps: 10, rel: 1e-4 });
+    await compareTargets(lowerExample(name, 2).program, { trainSteps: 10 });
   }, 300_000);
 });
