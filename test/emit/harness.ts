@@ -100,6 +100,10 @@ export function typeErrors(files: Record<string, string>): string[] {
     compilerOptions: {
       strict: true,
       noUncheckedIndexedAccess: true,
+      noUnusedLocals: true,
+      noUnusedParameters: true,
+      noImplicitReturns: true,
+      noFallthroughCasesInSwitch: true,
       exactOptionalPropertyTypes: true,
       noImplicitOverride: true,
       verbatimModuleSyntax: true,

@@ -111,7 +111,7 @@ export interface FitOptions<M> {
 
 export interface FitResult<M> {
   epochs: EpochInfo<M>[];
-  /** The epoch whose weights the model holds after early stopping (0 without validation). */
+  /** The epoch whose weights the model holds after early stopping (0 when the train block has no early_stop). */
   bestEpoch: number;
   stoppedEarly: boolean;
 }`;

@@ -138,10 +138,11 @@ export function trainStepMethod(a: ApiContext, metricNames: string[]): string[] 
 }
 
 /** `const image = f32Field(batcher, …)` for every field a step reads; returns the statements and names. */
-function fieldBuffers(a: ApiContext, where: string, batcher: string): { lines: string[]; names: Map<string, string> } {
+function fieldBuffers(a: ApiContext, where: string, batcher: string, only?: (name: string) => boolean): { lines: string[]; names: Map<string, string> } {
   const lines: string[] = [];
   const names = new Map<string, string>();
   a.model.fields.forEach((t, i) => {
+    if (only && !only(t.name)) return;
     const local = `field${i}`;
     names.set(t.name, local);
     const size = sizeOf(t.shape.slice(1));
@@ -156,7 +157,7 @@ export function evaluateMethod(a: ApiContext, metricNames: string[]): string[] {
   const where = `${a.className}.evaluate`;
   const body: string[] = [];
   body.push(`const batcher = new ${a.use("Batcher")}(data, ${a.model.batch}, { shuffle: null, partial: "pad" });`);
-  const f = fieldBuffers(a, where, "batcher");
+  const f = fieldBuffers(a, where, "batcher", (name) => inputNode(s.plan, name) !== undefined);
   body.push(...f.lines);
   const sums = metricNames.map((_, i) => `sum${i} = 0`);
   body.push(`let count = 0;`, `let ${sums.join(", ")};`);
@@ -206,9 +207,13 @@ export function fitMethod(a: ApiContext, metricNames: string[]): string[] {
   const monitor = (early?.monitor ?? "loss").replace(/^(val_|validation\.)/, "");
   const tracked = metricNames.includes(monitor) ? monitor : "loss";
   const higher = higherIsBetter(tracked);
+  const hasEval = a.emitters.evaluate !== undefined;
+  const stopping = hasEval && early !== undefined;
   body.push(`const history: EpochInfo<${a.types.metrics}>[] = [];`);
-  body.push(`let best = ${higher ? "-Infinity" : "Infinity"};`, `let bestEpoch = 0;`, `let waited = 0;`, `let stoppedEarly = false;`);
-  body.push(`let bestState: Float32Array[] | null = null;`);
+  if (stopping) {
+    body.push(`let best = ${higher ? "-Infinity" : "Infinity"};`, `let bestEpoch = 0;`, `let waited = 0;`, `let stoppedEarly = false;`);
+    body.push(`let bestState: Float32Array[] | null = null;`);
+  }
   const loop: string[] = [];
   if (kind === "step") loop.push(`this.epoch = epoch - 1;`);
   loop.push(`batcher.startEpoch();`);
@@ -220,7 +225,6 @@ export function fitMethod(a: ApiContext, metricNames: string[]): string[] {
   inner.push(`if (options.onStep) options.onStep({ epoch, step: this.stepCount, metrics: r });`);
   loop.push(`while (batcher.next() > 0) {\n${inner.join("\n")}\n}`);
   loop.push(`const info: EpochInfo<${a.types.metrics}> = { epoch, train: { ${metricNames.map((m, i) => `${propertyKey(m)}: sum${i} / steps`).join(", ")} } };`);
-  const hasEval = a.emitters.evaluate !== undefined;
   if (hasEval) {
     const check: string[] = [`info.validation = this.evaluate(data.validation);`];
     if (early) {
@@ -229,11 +233,16 @@ export function fitMethod(a: ApiContext, metricNames: string[]): string[] {
     }
     loop.push(`if (data.validation && epoch % ${every} === 0) {\n${check.join("\n")}\n}`);
   }
-  loop.push(`history.push(info);`, `if (options.onEpoch) options.onEpoch(info);`, `if (stoppedEarly) break;`);
+  loop.push(`history.push(info);`, `if (options.onEpoch) options.onEpoch(info);`);
+  if (stopping) loop.push(`if (stoppedEarly) break;`);
   loop.push(`await new Promise<void>((resolve) => setTimeout(resolve, 0));`);
   body.push(`for (let epoch = 1; epoch <= epochs; epoch++) {\n${loop.join("\n")}\n}`);
-  if (hasEval && early) body.push(`if (bestState !== null) this.restore(bestState);`);
-  body.push(`return { epochs: history, bestEpoch, stoppedEarly };`);
+  if (stopping) {
+    body.push(`if (bestState !== null) this.restore(bestState);`);
+    body.push(`return { epochs: history, bestEpoch, stoppedEarly };`);
+  } else {
+    body.push(`return { epochs: history, bestEpoch: 0, stoppedEarly: false };`);
+  }
   return body;
 }
 

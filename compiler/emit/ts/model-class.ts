@@ -185,16 +185,18 @@ export function emitModel(model: ModelProgram, names: ModelNames, mod: ModuleCon
       scope: Scope.Private, parameters: [{ name: "base", type: "number" }, { name: "step", type: "number" }], returnType: "number",
     }));
   }
+  const random = model.state.some((st) => st.init.kind === "uniform" || st.init.kind === "normal");
   methods.push(method("initState", [
-    `const rng = ${use("createRng")}(seed).fork("init");`,
+    ...(random ? [`const rng = ${use("createRng")}(seed).fork("init");`] : [`void seed; // no randomly initialised state`]),
     ...model.state.map((st) => initStatement(st, stateView(cls, model, st.name))),
     `this.stepCount = 0;`,
   ], { scope: Scope.Private, parameters: [{ name: "seed", type: "number" }], returnType: "void" }));
   const trainable = model.state.filter((s) => s.role !== "optimizer" && s.dtype === "f32");
-  methods.push(method("snapshot", [`return [${trainable.map((s) => `${stateView(cls, model, s.name)}.slice()`).join(", ")}];`], {
+  // Only early stopping keeps the best weights.
+  if (usesFit && model.evaluate && model.training?.validate?.earlyStop) methods.push(method("snapshot", [`return [${trainable.map((s) => `${stateView(cls, model, s.name)}.slice()`).join(", ")}];`], {
     scope: Scope.Private, returnType: "Float32Array[]",
   }));
-  methods.push(method("restore", trainable.map((s, i) => `${stateView(cls, model, s.name)}.set(saved[${i}]!);`), {
+  if (usesFit && model.evaluate && model.training?.validate?.earlyStop) methods.push(method("restore", trainable.map((s, i) => `${stateView(cls, model, s.name)}.set(saved[${i}]!);`), {
     scope: Scope.Private, parameters: [{ name: "saved", type: "Float32Array[]" }], returnType: "void",
   }));
 
@@ -255,12 +257,14 @@ function saveLoadMethods(model: ModelProgram, cls: ClassContext, className: stri
   const opt = model.state.filter((s) => s.role === "optimizer");
   const save = [
     `const tensors: Record<string, ${use("Tensor")}> = { ${saved.map(entry).join(", ")} };`,
-    ...(opt.length > 0 ? [`if (options.optimizer) Object.assign(tensors, { ${opt.map(entry).join(", ")} });`] : []),
+    ...(opt.length > 0
+      ? [`if (options.optimizer) Object.assign(tensors, { ${opt.map(entry).join(", ")} });`]
+      : [`void options; // this model's optimizer keeps no state`]),
     `await ${use("saveCheckpoint")}(path, tensors, { "dlm.model": ${stringLiteral(model.name)}, "dlm.step": String(this.stepCount) });`,
   ];
   const load = [
     `const checkpoint = await ${use("loadCheckpoint")}(path);`,
-    `const t = checkpoint.tensors;`,
+    ...(model.state.length > 0 ? [`const t = checkpoint.tensors;`] : []),
     ...model.state.map((s) => {
       const read = `${use(s.dtype === "i32" ? "i32Tensor" : "f32Tensor")}(t, ${stringLiteral(s.name)}, ${sizeOf(s.shape)}, path)`;
       const view = stateView(cls, model, s.name);

@@ -96,4 +96,24 @@ export function wasmClass(g: GlueModel): void {
   });
   for (const t of g.thunks) methods.push({ name: t.name, scope: Scope.Private, returnType: "void", statements: t.body });
   klass.methods = methods;
+  dropUnusedFields(klass);
+}
+
+const text = (x: unknown): string => (typeof x === "string" ? x : Array.isArray(x) ? x.map(text).join("\n") : "");
+
+/**
+ * The TS step bodies this class no longer has made view fields that nothing reads now: drop each private
+ * readonly field whose `this.<name>` appears only in its own constructor assignment.
+ */
+function dropUnusedFields(klass: ClassDeclarationStructure): void {
+  const ctor = klass.ctors![0]!;
+  const inits = ctor.statements as string[];
+  const uses = [...(klass.methods ?? []).map((m) => text(m.statements)), ...(klass.properties ?? []).map((p) => p.initializer ?? "")].join("\n");
+  const used = (name: string): boolean => {
+    const re = new RegExp(`\\bthis\\.${name.replace(/\$/g, "\\$")}\\b`);
+    return re.test(uses) || inits.some((st) => !st.startsWith(`this.${name} = `) && re.test(st));
+  };
+  const dead = new Set((klass.properties ?? []).filter((p) => p.scope === Scope.Private && p.isReadonly && !p.isStatic && !used(p.name)).map((p) => p.name));
+  klass.properties = (klass.properties ?? []).filter((p) => !dead.has(p.name));
+  ctor.statements = inits.filter((st) => !dead.has(/^this\.([A-Za-z0-9_$]+) = /.exec(st)?.[1] ?? ""));
 }
