@@ -7,6 +7,8 @@ import { renderDiagnostics } from "../diagnostics/render.js";
 import { frontEnd } from "../frontend.js";
 import { lowerProgram } from "../lower/index.js";
 import { loadCompiled } from "../emit/ts/load.js";
+import { loadCompiledWasm } from "../emit/wasm/program/index.js";
+import { optimizeProgram } from "../pipeline.js";
 import { identifier } from "../emit/ts/names.js";
 import type { Diagnostic } from "../../grammar/source.js";
 import type { Dataset } from "../../runtime/data/dataset.js";
@@ -27,7 +29,7 @@ Options:
   --epochs N       override the number of epochs
   --seed N         override the seed (initialisation, shuffling, dropout)
   --save PATH      write the trained weights to PATH (safetensors, written atomically)
-  --target T       ts (default)
+  --target T       ts (default) or wasm: the same model, run as WebAssembly SIMD
   --json           one JSON object per line on stdout (epochs, then the result)
   -h, --help       show this help
 
@@ -64,7 +66,6 @@ export async function trainCommand(args: string[], io: Io): Promise<number> {
   const epochs = intOption("epochs", values.epochs, "train", 1);
   const seed = intOption("seed", values.seed, "train", 0);
   const target = oneOf("target", values.target, ["ts", "wasm"] as const, "train") ?? "ts";
-  if (target === "wasm") throw new UsageError("--target wasm is not available yet; use --target ts", "train");
   const text = await readSource(file, "train");
 
   const fail = (diagnostics: Diagnostic[], source = front.source) => {
@@ -92,7 +93,8 @@ export async function trainCommand(args: string[], io: Io): Promise<number> {
     io.err(`dlm: the train block of '${train.model}' could not be compiled\n`);
     return 1;
   }
-  const module = await loadCompiled(lowered.program);
+  const { program } = optimizeProgram(lowered.program);
+  const module = target === "wasm" ? await loadCompiledWasm(program) : await loadCompiled(program);
   const cls = module[identifier(modelProgram.name, "pascal")] as TrainableClass | undefined;
   if (!cls) throw new Error(`generated module has no class for ${modelProgram.name}`);
 

@@ -60,8 +60,19 @@ describe("dlm train", () => {
     expect(loss(a.stdout)).toEqual(loss(b.stdout));
   });
 
+  it("--target wasm trains the same model to the same loss as the TS target", async () => {
+    const loss = (s: string) => s.trim().split("\n").map((l) => JSON.parse(l) as { event: string; loss?: number; test?: { accuracy: number } });
+    const ts = loss((await runCli("train", smallPath, "--json", "--epochs", "1")).stdout);
+    const r = await runCli("train", smallPath, "--json", "--epochs", "1", "--target", "wasm");
+    expect(r.code).toBe(0);
+    const wasm = loss(r.stdout);
+    const epochLoss = (lines: typeof ts) => lines.find((l) => l.event === "epoch")!.loss!;
+    expect(Math.abs(epochLoss(wasm) - epochLoss(ts)) / epochLoss(ts)).toBeLessThan(1e-3);
+    expect(wasm.at(-1)!.test!.accuracy).toBeGreaterThan(0.5);
+  });
+
   it("rejects bad options with exit 2 and no stack trace", async () => {
-    for (const args of [["--epochs", "zero"], ["--epochs", "0"], ["--seed", "-1"], ["--target", "gpu"]]) {
+    for (const args of [["--epochs", "zero"], ["--epochs", "0"], ["--seed", "-1"], ["--target", "gpu"], ["--target"]]) {
       const r = await runCli("train", smallPath, ...args);
       expect(r.code).toBe(2);
       expect(r.stderr).toMatch(/^dlm: /);
