@@ -98,7 +98,8 @@ export async function emitWasm(program: CompiledProgram, options: WasmEmitOption
     const helpers = helperOrder.filter((h) => mod.helpers.has(h)).map((h) => helperCode[h].trim());
     const project = new Project({ useInMemoryFileSystem: true });
     const main = project.createSourceFile("main.ts", { statements: [...(usesFit ? [fitTypes.trim()] : []), ...body, ...helpers] }).getFullText();
-    const referenced = (name: string): boolean => new RegExp(`(?<![\\w$.])${name}(?![\\w$])`).test(main);
+    const code = main.replace(/\/\*[\s\S]*?\*\//g, "").replace(/^\s*\/\/.*$/gm, "");
+    const referenced = (name: string): boolean => new RegExp(`(?<![\\w$.])${name}(?![\\w$])`).test(code);
     const values = [...mod.imports].filter(referenced).sort();
     const types = [...mod.typeImports].filter((t) => !mod.imports.has(t) && referenced(t)).sort();
     const runtime = options.runtime ?? "dlm/runtime";
