@@ -74,7 +74,17 @@ export function elementwiseLoop(out: string, outShape: readonly number[], operan
   const { sizes, strides } = collapse(outShape, strideLists);
   if (sizes.length > VARS.length) throw new Error(`elementwise loop of rank ${sizes.length} after merging axes`);
   const vars = VARS.slice(0, sizes.length);
-  const reads = operands.map((o, t) => (o.array === null ? o.literal! : `${o.array}[${indexExpr(vars, strides[t + 1]!)}]!`));
+  // A scalar operand (stride 0 on every axis) is read once, before the loop.
+  const hoisted: string[] = [];
+  const isHoisted = new Set<number>();
+  const reads = operands.map((o, t) => {
+    if (o.array === null) return o.literal!;
+    const index = indexExpr(vars, strides[t + 1]!);
+    if (index !== "0" || sizes.length === 0) return `${o.array}[${index}]!`;
+    hoisted.push(`const ${o.array}0 = ${o.array}[0]!;`);
+    isHoisted.add(t);
+    return `${o.array}0`;
+  });
   // Placeholders first, so a repeated read can be bound to a local (x0, x1…) rather than read twice.
   const marks = operands.map((_, t) => `\u0000${t}\u0000`);
   const made = expr(marks);
@@ -84,7 +94,7 @@ export function elementwiseLoop(out: string, outShape: readonly number[], operan
   const lets: string[] = [];
   const filled = marks.reduce((text, m, t) => {
     const count = text.split(m).length - 1;
-    if (count > 1 && operands[t]!.array !== null) {
+    if (count > 1 && operands[t]!.array !== null && !isHoisted.has(t)) {
       lets.push(`const x${t} = ${reads[t]};`);
       return text.split(m).join(`x${t}`);
     }
@@ -95,7 +105,8 @@ export function elementwiseLoop(out: string, outShape: readonly number[], operan
   lets.push(...pieces);
   const store = `${out}[${indexExpr(vars, strides[0]!)}] = ${final};`;
   const body = lets.length > 0 ? `{\n${lets.join("\n")}\n${store}\n}` : store;
-  return sizes.length === 0 ? body : nest(sizes, body);
+  if (sizes.length === 0) return body;
+  return [...hoisted, nest(sizes, body)].join("\n");
 }
 
 /**
