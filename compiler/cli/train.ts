@@ -9,7 +9,7 @@ import { lowerProgram } from "../lower/index.js";
 import { loadCompiled } from "../emit/ts/load.js";
 import { loadCompiledWasm } from "../emit/wasm/program/index.js";
 import { optimizeProgram } from "../pipeline.js";
-import { identifier } from "../emit/ts/names.js";
+import { classNameOf } from "../emit/ts/index.js";
 import type { Diagnostic } from "../../grammar/source.js";
 import type { Dataset } from "../../runtime/data/dataset.js";
 import { DataError } from "../../runtime/data/errors.js";
@@ -44,7 +44,8 @@ interface TrainableModel {
     data: { train: Dataset; validation?: Dataset },
     options: { epochs?: number; seed?: number; onStep?: (s: { epoch: number; step: number; metrics: Metrics }) => void; onEpoch?: (e: { epoch: number; train: Metrics; validation?: Metrics }) => void },
   ): Promise<{ epochs: unknown[]; bestEpoch: number; stoppedEarly: boolean }>;
-  evaluate(data: Dataset): Metrics;
+  /** Absent for step blocks with several objectives (a GAN has no single loss to report). */
+  evaluate?: (data: Dataset) => Metrics;
   save(path: string): Promise<void>;
 }
 interface TrainableClass {
@@ -95,7 +96,7 @@ export async function trainCommand(args: string[], io: Io): Promise<number> {
   }
   const { program } = optimizeProgram(lowered.program);
   const module = target === "wasm" ? await loadCompiledWasm(program) : await loadCompiled(program);
-  const cls = module[identifier(modelProgram.name, "pascal")] as TrainableClass | undefined;
+  const cls = module[classNameOf(program, modelProgram.name)] as TrainableClass | undefined;
   if (!cls) throw new Error(`generated module has no class for ${modelProgram.name}`);
 
   const data = front.checked.data.find((d) => d.name === train.data);
@@ -154,7 +155,7 @@ export async function trainCommand(args: string[], io: Io): Promise<number> {
   const seconds = (performance.now() - started) / 1000;
   if (result.stoppedEarly) progress.log(`early stop: restored the weights of epoch ${result.bestEpoch}`);
 
-  const testMetrics = test ? model.evaluate(test) : undefined;
+  const testMetrics = test && model.evaluate ? model.evaluate(test) : undefined;
   if (values.save !== undefined) await model.save(values.save);
   const samplesPerSecond = seconds > 0 ? trainedSamples / seconds : 0;
   if (values.json) {
