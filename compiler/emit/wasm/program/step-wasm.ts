@@ -23,6 +23,8 @@ import { addReduce } from "../kernels/reduce.js";
 import { elementwiseGroup } from "./ew-tree.js";
 import { addCol2imAdd, addIm2col } from "./im2col.js";
 import { addMaxPool, addMaxPoolBackward } from "./pool.js";
+import type { SoftmaxKind } from "./rows.js";
+import { addCopy, addSoftmax } from "./rows.js";
 import { importThunk } from "./imports.js";
 
 export interface ModuleKernels {
@@ -201,6 +203,41 @@ export function emitStepWasm(mod: WasmModule, k: ModuleKernels, model: ModelProg
   };
 
   const native = (n: Node): Call[] | null => {
+    if (n.op === "slice" || n.op === "concat") {
+      const copy = kernel("copy", (nm) => addCopy(mod, nm));
+      const py = ptr(n.id);
+      if (n.op === "slice") {
+        const xs = node(n.inputs[0]!).shape;
+        const inner = sizeOf(xs.slice(n.attrs.axis + 1));
+        const outer = sizeOf(xs.slice(0, n.attrs.axis));
+        const count = (n.attrs.end - n.attrs.start) * inner;
+        const px = ptr(n.inputs[0]!) + n.attrs.start * inner * 4;
+        return [(f) => [f.call(copy, [px, py, outer, xs[n.attrs.axis]! * inner * 4, count * 4, count * 4])]];
+      }
+      const axis = n.attrs.axis;
+      const outer = sizeOf(n.shape.slice(0, axis));
+      const inner = sizeOf(n.shape.slice(axis + 1));
+      const dstInner = n.shape[axis]! * inner;
+      let offset = 0;
+      const parts = n.inputs.map((id) => {
+        const part = node(id).shape[axis]! * inner;
+        const call = { src: ptr(id), dst: py + offset * 4, part };
+        offset += part;
+        return call;
+      });
+      return [(f) => parts.map((c) => f.call(copy, [c.src, c.dst, outer, c.part * 4, dstInner * 4, c.part * 4]))];
+    }
+    if (n.op === "softmax" || n.op === "log_softmax" || n.op === "softmax_backward" || n.op === "log_softmax_backward") {
+      const full = n.shape;
+      const axis = n.attrs.axis;
+      if (sizeOf(full.slice(axis + 1)) !== 1 || n.dtype !== "f32") return null;
+      const rows = sizeOf(full.slice(0, axis));
+      const cols = full[axis]!;
+      const fn = kernel(n.op, (nm) => addSoftmax(mod, nm, n.op as SoftmaxKind));
+      const [pa, pb] = [ptr(n.inputs[0]!), n.inputs.length > 1 ? ptr(n.inputs[1]!) : 0];
+      const py = ptr(n.id);
+      return [(f) => [f.call(fn, [pa, pb, py, rows, cols])]];
+    }
     if (n.op === "max_pool2d" || n.op === "max_pool2d_backward") return maxPool(n);
     if ((n.op === "conv2d" || n.op === "conv2d_backward_input" || n.op === "conv2d_backward_weight") && n.dtype === "f32") return conv(n);
     if (n.op === "matmul") {
