@@ -126,3 +126,68 @@ export function addSoftmax(mod: WasmModule, name: string, kind: SoftmaxKind): vo
     ];
   });
 }
+
+/** Output dims and input strides (bytes) of a permutation, merged where both sides are contiguous and without size-1 dims. */
+export function transposePlan(shape: readonly number[], perm: readonly number[]): { dims: number[]; strides: number[] } {
+  const inStride = (a: number): number => 4 * shape.slice(a + 1).reduce((p, d) => p * d, 1);
+  const dims: number[] = [];
+  const strides: number[] = [];
+  const axes: number[] = [];
+  for (const a of perm) {
+    const d = shape[a]!;
+    if (d === 1) continue;
+    const last = axes.length - 1;
+    if (last >= 0 && axes[last]! + 1 === a) {
+      dims[last] = dims[last]! * d;
+      strides[last] = inStride(a);
+      axes[last] = a;
+    } else {
+      dims.push(d);
+      strides.push(inStride(a));
+      axes.push(a);
+    }
+  }
+  return { dims, strides };
+}
+
+/**
+ * (x, y, n0, n1, n2, n3, s0, s1, s2, s3, rows): y walks contiguously over [n0, n1, n2, n3] reading x
+ * through byte strides s0..s3. With `rows` = 1 the innermost dim is contiguous in x too and n3 is its
+ * length in bytes: each row is a vector copy.
+ */
+export function addTranspose(mod: WasmModule, name: string): void {
+  const params = { x: "i32", y: "i32", n0: "i32", n1: "i32", n2: "i32", n3: "i32", s0: "i32", s1: "i32", s2: "i32", s3: "i32", rows: "i32" } as const;
+  mod.addFunction(name, { params, result: "none" }, (f, p) => {
+    const { i32, v128 } = f;
+    const [i0, i1, i2, i3, a0, a1, a2, src, dst, end] = ["i0", "i1", "i2", "i3", "a0", "a1", "a2", "src", "dst", "end"].map((x) => f.local(x, "i32")) as Local<"i32">[] as [
+      Local<"i32">, Local<"i32">, Local<"i32">, Local<"i32">, Local<"i32">, Local<"i32">, Local<"i32">, Local<"i32">, Local<"i32">, Local<"i32">];
+    return [
+      dst.set(p.y.get()),
+      end.set(i32.and(p.n3.get(), -16)),
+      a0.set(p.x.get()),
+      f.forRange(i0, 0, () => p.n0.get(), 1, [
+        a1.set(a0.get()),
+        f.forRange(i1, 0, () => p.n1.get(), 1, [
+          a2.set(a1.get()),
+          f.forRange(i2, 0, () => p.n2.get(), 1, [
+            src.set(a2.get()),
+            f.if(p.rows.get(), [
+              f.forRange(i3, 0, () => end.get(), 16, [v128.store(i32.add(dst.get(), i3.get()), v128.load(i32.add(src.get(), i3.get()), 0, 4), 0, 4)]),
+              f.forRange(i3, end.get(), () => p.n3.get(), 4, [i32.store(i32.add(dst.get(), i3.get()), i32.load(i32.add(src.get(), i3.get())))]),
+              dst.set(i32.add(dst.get(), p.n3.get())),
+            ], [
+              f.forRange(i3, 0, () => p.n3.get(), 1, [
+                i32.store(dst.get(), i32.load(src.get())),
+                src.set(i32.add(src.get(), p.s3.get())),
+                f.inc(dst, 4),
+              ]),
+            ]),
+            a2.set(i32.add(a2.get(), p.s2.get())),
+          ]),
+          a1.set(i32.add(a1.get(), p.s1.get())),
+        ]),
+        a0.set(i32.add(a0.get(), p.s0.get())),
+      ]),
+    ];
+  });
+}

@@ -24,7 +24,7 @@ import { elementwiseGroup } from "./ew-tree.js";
 import { addCol2imAdd, addIm2col } from "./im2col.js";
 import { addMaxPool, addMaxPoolBackward } from "./pool.js";
 import type { SoftmaxKind } from "./rows.js";
-import { addCopy, addSoftmax } from "./rows.js";
+import { addCopy, addSoftmax, addTranspose, transposePlan } from "./rows.js";
 import { importThunk } from "./imports.js";
 
 export interface ModuleKernels {
@@ -203,6 +203,22 @@ export function emitStepWasm(mod: WasmModule, k: ModuleKernels, model: ModelProg
   };
 
   const native = (n: Node): Call[] | null => {
+    if (n.op === "transpose") {
+      const { dims, strides } = transposePlan(node(n.inputs[0]!).shape, n.attrs.perm);
+      const rows = dims.length > 0 && strides[strides.length - 1] === 4;
+      if (rows) {
+        dims[dims.length - 1] = dims[dims.length - 1]! * 4;
+        strides[strides.length - 1] = 0;
+      }
+      if (dims.length > 4) return null;
+      while (dims.length < 4) {
+        dims.unshift(1);
+        strides.unshift(0);
+      }
+      const fn = kernel("transpose", (nm) => addTranspose(mod, nm));
+      const [px, py] = [ptr(n.inputs[0]!), ptr(n.id)];
+      return [(f) => [f.call(fn, [px, py, ...dims, ...strides, rows ? 1 : 0])]];
+    }
     if (n.op === "slice" || n.op === "concat") {
       const copy = kernel("copy", (nm) => addCopy(mod, nm));
       const py = ptr(n.id);
