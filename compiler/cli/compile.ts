@@ -1,6 +1,7 @@
-// `dlm compile FILE --target ts -o DIR`: front end, lowering, then the TypeScript emitter; writes
-// DIR/<file>.ts, a module that imports only `dlm/runtime`. `--emit ir` prints the IR of every step graph
-// instead (compiler/ir/print.ts). `--target wasm` is reserved and says so (exit 2).
+// `dlm compile FILE --target ts|wasm -o DIR`: front end, lowering, the optimizing pipeline, then an
+// emitter. TS writes DIR/<file>.ts, a module that imports only `dlm/runtime`; Wasm writes DIR/<file>.wasm
+// and its typed loader DIR/<file>.ts (the same class and API). `--emit ir` prints the IR of every step
+// graph instead (compiler/ir/print.ts); `--emit wat` prints the Wasm module as text.
 //
 // Exit codes: 0 written, 1 errors in the .dlm file (rendered with excerpts) or a construct the target
 // cannot compile yet, 2 a bad invocation.
@@ -12,6 +13,7 @@ import { renderDiagnostics, summarizeDiagnostics } from "../diagnostics/render.j
 import { lowerProgram } from "../lower/index.js";
 import { optimizeProgram, passNames, printStep } from "../pipeline.js";
 import { EmitError, emitTypeScript } from "../emit/ts/index.js";
+import { emitWasm } from "../emit/wasm/program/index.js";
 import type { CompiledProgram } from "../program/types.js";
 import type { Io } from "./io.js";
 import { readSource } from "./io.js";
@@ -20,13 +22,15 @@ import { intOption, oneOf, parseCommandArgs, UsageError } from "./usage.js";
 export const compileHelp = `Usage: dlm compile [options] FILE
 
 Compiles a .dlm file to a TypeScript module with one class per trained model
-(create, predict, trainStep, evaluate, fit, save, load, parameters). The module
+(create, predict, trainStep, evaluate, fit, save, load, parameters), or to a
+WebAssembly module with a typed loader that has the same classes. The output
 imports only dlm/runtime.
 
 Options:
-  --target ts        the output language (default ts; wasm is not available yet)
-  -o, --out DIR      write DIR/<file>.ts (default: the directory of FILE)
-  --emit ts|ir       ts writes the module (default); ir prints every step graph's IR
+  --target ts|wasm   the output (default ts); wasm writes <file>.wasm and <file>.ts
+  -o, --out DIR      write into DIR (default: the directory of FILE)
+  --emit code|ir|wat code writes the files (default); ir prints every step graph's IR;
+                     wat prints the Wasm module as text (with --target wasm)
   --batch N          compile for batch size N instead of the train block's batch
   --dump-after PASS  print every step graph after that optimizing pass (${passNames.join(", ")})
   --no-optimize      emit the step graphs as lowered, without the optimizing passes
@@ -48,8 +52,9 @@ export async function compileCommand(args: string[], io: Io): Promise<number> {
   });
   const dumpAfter = oneOf("dump-after", values["dump-after"], passNames, "compile");
   const target = oneOf("target", values.target, ["ts", "wasm"] as const, "compile") ?? "ts";
-  if (target === "wasm") throw new UsageError("--target wasm is not available yet (use --target ts)", "compile");
-  const emit = oneOf("emit", values.emit, ["ts", "ir"] as const, "compile") ?? "ts";
+  const emitted = oneOf("emit", values.emit, ["code", "ts", "ir", "wat"] as const, "compile") ?? "code";
+  const emit = emitted === "ts" ? "code" : emitted;
+  if (emit === "wat" && target !== "wasm") throw new UsageError("--emit wat needs --target wasm", "compile");
   const batch = intOption("batch", values.batch, "compile", 1);
   if (positionals.length !== 1) {
     throw new UsageError(positionals.length === 0 ? "no input file (try: dlm compile examples/mlp.dlm -o out/)" : "compile takes one file", "compile");
@@ -81,12 +86,21 @@ export async function compileCommand(args: string[], io: Io): Promise<number> {
     io.out(printProgram(program));
     return 0;
   }
-  let files: Record<string, string>;
+  let files: Record<string, string | Uint8Array>;
   try {
-    ({ files } = await emitTypeScript(program, { sources: { [file]: text } }));
+    if (target === "wasm") {
+      const out = await emitWasm(program, { sources: { [file]: text }, wat: emit === "wat" });
+      if (emit === "wat") {
+        io.out(out.wat ?? "");
+        return 0;
+      }
+      files = { ...out.files, [out.wasmFile]: out.wasm };
+    } else {
+      ({ files } = await emitTypeScript(program, { sources: { [file]: text } }));
+    }
   } catch (e) {
     if (e instanceof EmitError) {
-      io.err(`dlm compile: ${file} uses something the TypeScript target cannot compile yet: ${e.message}\n`);
+      io.err(`dlm compile: ${file} uses something the ${target === "wasm" ? "Wasm" : "TypeScript"} target cannot compile yet: ${e.message}\n`);
       return 1;
     }
     throw e;
@@ -95,7 +109,7 @@ export async function compileCommand(args: string[], io: Io): Promise<number> {
   await mkdir(outDir, { recursive: true });
   for (const [name, code] of Object.entries(files)) {
     const path = join(outDir, name);
-    await writeFile(path, code, "utf8");
+    await writeFile(path, code);
     io.err(`wrote ${path} (${program.models.map((m) => m.name).join(", ")} from ${basename(file)})\n`);
   }
   return 0;

@@ -67,10 +67,25 @@ describe("dlm compile", () => {
     expect(await readFile(join(dir, "mlp.ts"), "utf8")).toContain("static readonly batch = 16;");
   });
 
-  it("--target wasm is a clear usage error", async () => {
-    const r = await compile(join(REPO, "examples/mlp.dlm"), "--target", "wasm");
-    expect(r.code).toBe(2);
-    expect(r.stderr).toMatch(/wasm is not available yet/);
+  it("--target wasm writes the .wasm module and its typed loader", async () => {
+    const out = join(dir, "wasm");
+    const r = await compile(join(REPO, "examples/mlp.dlm"), "--target", "wasm", "-o", out);
+    expect(r.code).toBe(0);
+    const wasm = await readFile(join(out, "mlp.wasm"));
+    expect(WebAssembly.validate(wasm)).toBe(true);
+    const loader = await readFile(join(out, "mlp.ts"), "utf8");
+    expect(loader).toContain("export class Mlp");
+    expect(loader).toContain("mlp.wasm");
+  });
+
+  it("--emit wat prints the module as text, and needs --target wasm", async () => {
+    const r = await compile(join(REPO, "examples/mlp.dlm"), "--target", "wasm", "--emit", "wat");
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/^\(module/);
+    expect(r.stdout).toContain("f32x4");
+    const bad = await compile(join(REPO, "examples/mlp.dlm"), "--emit", "wat");
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toMatch(/--emit wat needs --target wasm/);
   });
 
   it("errors in the file are rendered and exit 1, writing nothing", async () => {
