@@ -60,11 +60,14 @@ export interface GeneratedClass {
   create(options?: { seed?: number }): Promise<GeneratedModel>;
 }
 
-let compiled: Promise<Record<string, unknown>> | undefined;
+type Target = "ts" | "wasm";
+const compiled = new Map<Target, Promise<Record<string, unknown>>>();
 
-/** Compiles PROTOCOL_SOURCE once per process; throws with the first diagnostic if it does not compile. */
-function compileProtocol(): Promise<Record<string, unknown>> {
-  compiled ??= (async () => {
+/** Compiles PROTOCOL_SOURCE once per process and target; throws with the first diagnostic if it does not compile. */
+function compileProtocol(target: Target = "ts"): Promise<Record<string, unknown>> {
+  let module = compiled.get(target);
+  if (module) return module;
+  module = (async () => {
     const { frontEnd } = await import("../../compiler/frontend.js");
     const { lowerProgram } = await import("../../compiler/lower/index.js");
     const { optimizeProgram } = await import("../../compiler/pipeline.js");
@@ -77,9 +80,15 @@ function compileProtocol(): Promise<Record<string, unknown>> {
     const lowered = lowerProgram(front.checked, file);
     const e2 = firstError(lowered.diagnostics);
     if (e2) throw new Error(`protocol source does not lower: ${e2.message}`);
-    return loadCompiled(optimizeProgram(lowered.program).program);
+    const program = optimizeProgram(lowered.program).program;
+    if (target === "wasm") {
+      const { loadCompiledWasm } = await import("../../compiler/emit/wasm/program/index.js");
+      return loadCompiledWasm(program);
+    }
+    return loadCompiled(program);
   })();
-  return compiled;
+  compiled.set(target, module);
+  return module;
 }
 
 /** Uniform [0, 1) floats and labels in [0, classes), from a fixed LCG (the figures do not depend on it). */
@@ -94,17 +103,17 @@ function randomData(count: number, perExample: number, classes: number): { x: Fl
 }
 
 /** The compiled class of a workload's protocol model (throws if dlm cannot compile it). */
-export async function protocolClass(workload: Workload): Promise<GeneratedClass> {
-  const module = await compileProtocol();
+export async function protocolClass(workload: Workload, target: Target = "ts"): Promise<GeneratedClass> {
+  const module = await compileProtocol(target);
   const cls = module[CLASS_OF[workload.name]] as GeneratedClass | undefined;
   if (!cls) throw new Error(`the generated module has no class ${CLASS_OF[workload.name]}`);
   return cls;
 }
 
-async function makeDlmTs(workload: Workload): Promise<Contender | Skipped> {
+async function makeDlm(workload: Workload, target: Target): Promise<Contender | Skipped> {
   let cls: GeneratedClass;
   try {
-    cls = await protocolClass(workload);
+    cls = await protocolClass(workload, target);
   } catch (error) {
     return { skipped: `dlm could not compile the protocol models: ${reasonOf(error)}` };
   }
@@ -115,7 +124,7 @@ async function makeDlmTs(workload: Workload): Promise<Contender | Skipped> {
   const batch = { image: train.x, label: train.label };
   const inputs = { image: infer.x };
   return {
-    name: "dlm-ts",
+    name: `dlm-${target}`,
     batch: cls.batch,
     predictBatch: workload.inferBatch,
     trainStep: () => void model.trainStep(batch),
@@ -125,5 +134,10 @@ async function makeDlmTs(workload: Workload): Promise<Contender | Skipped> {
 
 /** dlm's TypeScript target on the protocol models: pass it in CompareOptions.contenders. */
 export function dlmTsSource(): ContenderSource {
-  return { name: "dlm-ts", make: makeDlmTs };
+  return { name: "dlm-ts", make: (w) => makeDlm(w, "ts") };
+}
+
+/** dlm's WebAssembly target on the same protocol models (same class and API as the TS target). */
+export function dlmWasmSource(): ContenderSource {
+  return { name: "dlm-wasm", make: (w) => makeDlm(w, "wasm") };
 }

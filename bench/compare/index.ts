@@ -17,15 +17,15 @@ import { mergeRounds, renderReport } from "./report.js";
 import type { Progress } from "./run-contender.js";
 import { runContender, skippedRows } from "./run-contender.js";
 import { tfjsSource, tfjsWasmFlags } from "./tfjs.js";
-import { dlmTsSource } from "./dlm.js";
+import { dlmTsSource, dlmWasmSource } from "./dlm.js";
 
 export type { Contender, ContenderSource, Measurement, MeasureOptions, Result, Skipped, Workload, WorkloadName } from "./protocol.js";
 export { measure, median, WORKLOADS } from "./protocol.js";
 export { formatRatio, formatRate, mergeRounds, ratio, renderReport } from "./report.js";
-export { dlmTsSource, PROTOCOL_SOURCE } from "./dlm.js";
+export { dlmTsSource, dlmWasmSource, PROTOCOL_SOURCE } from "./dlm.js";
 
 /** The built-in contenders by name, as --only/--skip spell them. */
-export const BUILT_IN = ["dlm-ts", "tfjs-cpu", "tfjs-wasm", "pytorch", "onnx"] as const;
+export const BUILT_IN = ["dlm-ts", "dlm-wasm", "tfjs-cpu", "tfjs-wasm", "pytorch", "onnx"] as const;
 export type BuiltIn = (typeof BUILT_IN)[number];
 
 export interface CompareOptions {
@@ -67,7 +67,7 @@ function list<T extends string>(name: string, text: string | undefined, allowed:
 
 /**
  * Command-line options: --long, --window S, --windows N, --warmup N, --workloads mlp,cnn,
- * --only/--skip dlm-ts,tfjs-cpu,tfjs-wasm,pytorch,onnx, --rounds N, --threads N (PyTorch), --json.
+ * --only/--skip dlm-ts,dlm-wasm,tfjs-cpu,tfjs-wasm,pytorch,onnx, --rounds N, --threads N (PyTorch), --json.
  * Throws on a bad one.
  */
 export function parseCompareArgs(argv: readonly string[]): CompareOptions {
@@ -186,6 +186,7 @@ export async function benchCompare(options: CompareOptions = {}): Promise<string
 
   const sources: ContenderSource[] = [];
   if (builtIn.includes("dlm-ts")) sources.push(dlmTsSource());
+  if (builtIn.includes("dlm-wasm")) sources.push(dlmWasmSource());
   sources.push(...(options.contenders ?? []));
   if (builtIn.includes("tfjs-cpu")) sources.push(tfjsSource("cpu"));
   if (builtIn.includes("tfjs-wasm")) sources.push(tfjsSource("wasm"));

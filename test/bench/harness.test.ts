@@ -15,7 +15,7 @@ const quick = { windowSeconds: 0.005, windows: 3, warmup: 1, shorten: true };
 describe("parseCompareArgs", () => {
   it("defaults to every built-in contender and leaves the window to benchCompare", () => {
     const o = parseCompareArgs([]);
-    expect(o.builtIn).toEqual(["dlm-ts", "tfjs-cpu", "tfjs-wasm", "pytorch", "onnx"]);
+    expect(o.builtIn).toEqual(["dlm-ts", "dlm-wasm", "tfjs-cpu", "tfjs-wasm", "pytorch", "onnx"]);
     expect(o.long).toBe(false);
     expect(o.windowSeconds).toBeUndefined();
   });
