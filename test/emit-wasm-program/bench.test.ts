@@ -2,8 +2,10 @@
 // (random data; the numbers do not depend on it). Skipped unless DLM_BENCH=1:
 //   DLM_BENCH=1 npx vitest run test/emit-wasm-program/bench.test.ts
 // Rounds alternate the targets (the machine is shared); the median of the rounds is printed.
+// DLM_BENCH_RELAXED=1 turns on V8's relaxed SIMD first, so the Wasm target uses the FMA matmul.
 
 import { loadavg } from "node:os";
+import v8 from "node:v8";
 import { expect, it } from "vitest";
 import { lowerExample } from "../emit/examples.js";
 import type { LoadedModel } from "../emit/harness.js";
@@ -28,6 +30,7 @@ function samplesPerSecond(m: LoadedModel, batch: Record<string, Float32Array | I
 const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 
 it.runIf(process.env.DLM_BENCH === "1").each(["mlp", "cnn"])("train throughput: %s", async (name) => {
+  if (process.env.DLM_BENCH_RELAXED === "1") v8.setFlagsFromString("--experimental-wasm-relaxed-simd");
   const { program } = lowerExample(name, 64);
   const model = program.models.find((m) => m.train)!;
   const { ts, wasm } = await loadBoth(program, model.name);

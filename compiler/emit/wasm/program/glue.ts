@@ -108,12 +108,15 @@ const text = (x: unknown): string => (typeof x === "string" ? x : Array.isArray(
 function dropUnusedFields(klass: ClassDeclarationStructure): void {
   const ctor = klass.ctors![0]!;
   const inits = ctor.statements as string[];
-  const uses = [...(klass.methods ?? []).map((m) => text(m.statements)), ...(klass.properties ?? []).map((p) => p.initializer ?? "")].join("\n");
-  const used = (name: string): boolean => {
-    const re = new RegExp(`\\bthis\\.${name.replace(/\$/g, "\\$")}\\b`);
-    return re.test(uses) || inits.some((st) => !st.startsWith(`this.${name} = `) && re.test(st));
+  // Every `this.<name>` read, counted once over all code (linear in its size, whatever the field count).
+  const used = new Set<string>();
+  const collect = (code: string): void => {
+    for (const m of code.matchAll(/\bthis\.([A-Za-z_$][A-Za-z0-9_$]*)/g)) used.add(m[1]!);
   };
-  const dead = new Set((klass.properties ?? []).filter((p) => p.scope === Scope.Private && p.isReadonly && !p.isStatic && !used(p.name)).map((p) => p.name));
+  for (const m of klass.methods ?? []) collect(text(m.statements));
+  for (const p of klass.properties ?? []) collect(text(p.initializer));
+  for (const st of inits) collect(st.replace(/^this\.[A-Za-z0-9_$]+ = /, ""));
+  const dead = new Set((klass.properties ?? []).filter((p) => p.scope === Scope.Private && p.isReadonly && !p.isStatic && !used.has(p.name)).map((p) => p.name));
   klass.properties = (klass.properties ?? []).filter((p) => !dead.has(p.name));
   ctor.statements = inits.filter((st) => !dead.has(/^this\.([A-Za-z0-9_$]+) = /.exec(st)?.[1] ?? ""));
 }

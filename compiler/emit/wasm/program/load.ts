@@ -14,9 +14,12 @@ import { emitWasm } from "./index.js";
 
 export type WasmLoadOptions = LoadOptions & WasmEmitOptions;
 
-/** Emits, transpiles and imports the program's Wasm-target module; returns its exports (one class per model). */
+/**
+ * Emits, transpiles and imports the program's Wasm-target module; returns its exports (one class per
+ * model). Relaxed SIMD is used when this engine has it (`relaxedSimd` defaults to "auto" here).
+ */
 export async function loadCompiledWasm(program: CompiledProgram, options: WasmLoadOptions = {}): Promise<Record<string, unknown>> {
-  const out = await emitWasm(program, { ...options, format: options.format ?? false });
+  const out = await emitWasm(program, { ...options, format: options.format ?? false, relaxedSimd: options.relaxedSimd ?? "auto" });
   const [name, source] = Object.entries(out.files)[0] ?? [];
   if (name === undefined || source === undefined) throw new Error("loadCompiledWasm: no module emitted");
   const js = transpileForLoad(source, options.runtimeUrl ?? defaultRuntimeUrl(), name);
