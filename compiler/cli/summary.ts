@@ -5,9 +5,12 @@
 import type { FrontEndResult } from "../frontend.js";
 import type { CheckedModel, CheckedTrain } from "../check/types.js";
 import { formatDim, formatShape, dimValue, type Dim } from "../check/dims.js";
+import { formatBytes, formatFlops, type ModelCost } from "./cost.js";
 
 export interface SummaryOptions {
   layers?: boolean;
+  /** Per trained model: FLOPs of a step and the arena (cost.ts). */
+  costs?: ReadonlyMap<string, ModelCost>;
 }
 
 const count = (d: Dim): string => {
@@ -18,7 +21,7 @@ const count = (d: Dim): string => {
 export function describeProgram(r: FrontEndResult, options: SummaryOptions = {}): string {
   const lines: string[] = [r.source.name];
   for (const m of r.checked.models) lines.push(...describeModel(m, options));
-  for (const t of r.checked.trains) lines.push(...describeTrain(t, r.checked.models));
+  for (const t of r.checked.trains) lines.push(...describeTrain(t, r.checked.models, options.costs?.get(t.model)));
   if (lines.length === 1) lines.push("  (no models)");
   return lines.join("\n") + "\n\n";
 }
@@ -38,7 +41,7 @@ function describeModel(m: CheckedModel, options: SummaryOptions): string[] {
   return out;
 }
 
-function describeTrain(t: CheckedTrain, models: CheckedModel[]): string[] {
+function describeTrain(t: CheckedTrain, models: CheckedModel[], cost: ModelCost | undefined): string[] {
   const dims = Object.entries(t.dims)
     .map(([k, v]) => `${k} = ${formatDim(v)}`)
     .join(", ");
@@ -56,10 +59,17 @@ function describeTrain(t: CheckedTrain, models: CheckedModel[]): string[] {
       .join(", ");
     out.push(`    minimize over ${groups} with ${o.optimizer.name}`);
   }
+  if (cost) {
+    const parts: string[] = [];
+    if (cost.trainFlops !== undefined) parts.push(`training step ${formatFlops(cost.trainFlops)}`);
+    if (cost.predictFlops !== undefined) parts.push(`prediction ${formatFlops(cost.predictFlops)}`);
+    parts.push(`arena ${formatBytes(cost.arenaBytes)} (${cost.arenaBytes.toLocaleString("en-US")} bytes)`);
+    out.push(`    per batch of ${cost.batch}: ${parts.join(", ")}`);
+  }
   return out;
 }
 
-export function programToJson(r: FrontEndResult): { models: unknown[]; trains: unknown[] } {
+export function programToJson(r: FrontEndResult, costs?: ReadonlyMap<string, ModelCost>): { models: unknown[]; trains: unknown[] } {
   const dimJson = (d: Dim) => dimValue(d) ?? formatDim(d);
   return {
     models: r.checked.models.map((m) => ({
@@ -77,6 +87,7 @@ export function programToJson(r: FrontEndResult): { models: unknown[]; trains: u
       epochs: t.epochs,
       dims: Object.fromEntries(Object.entries(t.dims).map(([k, v]) => [k, dimJson(v)])),
       objectives: t.objectives.map((o) => ({ over: o.over, optimizer: o.optimizer.name, params: o.params })),
+      cost: costs?.get(t.model) ?? null,
     })),
   };
 }

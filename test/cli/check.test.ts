@@ -16,6 +16,8 @@ describe("dlm check", () => {
     expect(r.stdout).toMatch(/model Mlp {2}407,050 parameters/);
     expect(r.stdout).toMatch(/input +image +f32\[B, 28, 28\]/);
     expect(r.stdout).toMatch(/output logits +f32\[B, 10\]/);
+    // FLOPs of a step and the arena of the memory plan, per trained model.
+    expect(r.stdout).toMatch(/^ {4}per batch of 64: training step [\d.]+ MFLOP, prediction [\d.]+ MFLOP, arena [\d.]+ MiB \([\d,]+ bytes\)$/m);
   });
 
   it("--help shows the command's usage and exits 0", async () => {
