@@ -1,6 +1,6 @@
 // Training throughput, TS target vs Wasm target, on examples/mlp.dlm and examples/cnn.dlm at batch 64
 // (random data; the numbers do not depend on it). Skipped unless DLM_BENCH=1:
-//   DLM_BENCH=1 npx vitest run test/emit-wasm-program/bench.test.ts
+//   DLM_BENCH=1 npx vitest run test/emit-wasm-program/bench.test.ts   (DLM_BENCH_EXAMPLES=char-lstm,transformer for others)
 // Rounds alternate the targets (the machine is shared); the median of the rounds is printed.
 // DLM_BENCH_RELAXED=1 turns on V8's relaxed SIMD first, so the Wasm target uses the FMA matmul.
 
@@ -29,9 +29,9 @@ function samplesPerSecond(m: LoadedModel, batch: Record<string, Float32Array | I
 
 const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 
-it.runIf(process.env.DLM_BENCH === "1").each(["mlp", "cnn"])("train throughput: %s", async (name) => {
+it.runIf(process.env.DLM_BENCH === "1").each((process.env.DLM_BENCH_EXAMPLES ?? "mlp,cnn").split(","))("train throughput: %s", async (name) => {
   if (process.env.DLM_BENCH_RELAXED === "1") v8.setFlagsFromString("--experimental-wasm-relaxed-simd");
-  const { program } = lowerExample(name, 64);
+  const { program } = lowerExample(name, name === "mlp" || name === "cnn" ? 64 : undefined);
   const model = program.models.find((m) => m.train)!;
   const { ts, wasm } = await loadBoth(program, model.name);
   const a = await ts.create({ seed: 1 });

@@ -120,6 +120,27 @@ function kindAt(shape: readonly number[], out: readonly number[], split: number)
 }
 
 type Arg = () => EwExpr;
+const c = (value: number): EwExpr => ({ op: "const", value });
+
+/**
+ * erf by Abramowitz & Stegun 7.1.26 (absolute error ≤ 1.5e-7, against the runtime's ~1e-15):
+ * erf|x| = 1 − t·(a1 + t·(a2 + t·(a3 + t·(a4 + t·a5))))·e^(−x²), t = 1/(1 + p·|x|); the sign as
+ * maskPos(q, x) − maskPos(q, −x), which is 0 at 0. Repeated subtrees are rebuilt (the tree has no
+ * sharing); binaryen's local CSE merges what it can.
+ */
+export function erfExpr(x: Arg): EwExpr {
+  const ax = (): EwExpr => ({ op: "abs", x: x() });
+  const t = (): EwExpr => ({ op: "div", a: c(1), b: { op: "add", a: c(1), b: { op: "mul", a: c(0.3275911), b: ax() } } });
+  const coeffs = [0.254829592, -0.284496736, 1.421413741, -1.453152027, 1.061405429];
+  let poly: EwExpr = c(coeffs[4]!);
+  for (let i = 3; i >= 0; i--) poly = { op: "add", a: c(coeffs[i]!), b: { op: "mul", a: t(), b: poly } };
+  const q = (): EwExpr => ({
+    op: "sub",
+    a: c(1),
+    b: { op: "mul", a: { op: "mul", a: t(), b: poly }, b: { op: "exp", x: { op: "neg", x: { op: "mul", a: ax(), b: ax() } } } },
+  });
+  return { op: "sub", a: { op: "maskPos", a: q(), b: x() }, b: { op: "maskPos", a: q(), b: { op: "neg", x: x() } } };
+}
 
 function opExpr(n: Node, args: Arg[]): EwExpr {
   const x = (): EwExpr => args[0]!();
@@ -148,6 +169,13 @@ function opExpr(n: Node, args: Arg[]): EwExpr {
       throw new Unsupported();
     case "silu":
       return { op: "mul", a: x(), b: { op: "sigmoid", x: x() } };
+    case "erf":
+      return erfExpr(x);
+    case "gelu": {
+      // 0.5·x·(1 + erf(x/√2))
+      const half: Arg = () => ({ op: "mul", a: x(), b: c(Math.SQRT1_2) });
+      return { op: "mul", a: { op: "mul", a: x(), b: c(0.5) }, b: { op: "add", a: c(1), b: erfExpr(half) } };
+    }
     case "leaky_relu": {
       const alpha = n.attrs.alpha;
       if (!(alpha >= 0 && alpha <= 1)) throw new Unsupported();

@@ -351,6 +351,6 @@ export function emitStepWasm(mod: WasmModule, k: ModuleKernels, model: ModelProg
 
 const SOURCES = new Set(["reshape", "stop_gradient", "const", "input", "param"]);
 const ISELEMENTWISE = new Set([
-  "neg", "exp", "log", "sqrt", "rsqrt", "abs", "square", "tanh", "sigmoid", "relu", "leaky_relu", "silu", "pow",
+  "neg", "exp", "log", "sqrt", "rsqrt", "abs", "square", "tanh", "sigmoid", "relu", "leaky_relu", "silu", "pow", "erf", "gelu",
   "add", "sub", "mul", "div", "maximum", "minimum", "greater", "broadcast_to",
 ]);
