@@ -1,6 +1,6 @@
 // Convolutional lowering: a tiny Conv2d → relu → max_pool → flatten → Dense model against explicit loops
 // (odd and even kernels with pad: same, the even one padding asymmetrically like PyTorch), and
-// examples/cnn.dlm's train graph gradients against central differences.
+// The CNN (test/fixtures/lower/cnn.dlm)'s train graph gradients against central differences.
 
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
@@ -78,7 +78,7 @@ describe("tiny CNN against explicit loops", () => {
 });
 
 describe("cnn.dlm", () => {
-  const source = readFileSync(new URL("../../examples/cnn.dlm", import.meta.url), "utf8").replace("adam(lr: 1e-3)", "sgd(lr: 1)");
+  const source = readFileSync(new URL("../fixtures/lower/cnn.dlm", import.meta.url), "utf8").replace("adam(lr: 1e-3)", "sgd(lr: 1)");
   it("train-step gradients equal central differences of its loss", () => {
     const m = programOf(source, { batch: 1 });
     const rand = seeded(21);
