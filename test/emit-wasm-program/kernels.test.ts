@@ -12,6 +12,7 @@ import { expectNormClose } from "./helpers.js";
 import { addElementwise } from "../../compiler/emit/wasm/kernels/elementwise.js";
 import { erfExpr } from "../../compiler/emit/wasm/program/ew-tree.js";
 import { erf } from "../../runtime/math.js";
+import { addUniform, fmix32 } from "../../compiler/emit/wasm/program/random.js";
 
 type Fn = (...args: number[]) => void;
 
@@ -116,5 +117,24 @@ describe("wasm program kernels", () => {
     for (let i = 0; i < n; i++) worst = Math.max(worst, Math.abs(mem[2 * n + i]! - erf(mem[i]!)));
     expect(worst).toBeLessThan(5e-7);
     expect(mem[2 * n + 2000]).toBe(0); // erf(0) = 0 exactly
+  });
+
+  it("random_uniform(0, 1) is bit for bit the TS target's uniformAt", async () => {
+    const mod = await WasmModule.create();
+    addUniform(mod, "u");
+    const p4 = { a: "i32", b: "i32", c: "i32", d: "i32" } as const;
+    mod.addFunction("run", { params: p4, result: "none", export: true }, (f, p) => [f.call("u", Object.values(p).map((l) => l.get()))]);
+    const w = loadWasmSync<{ run: Fn }>(mod.finish().binary, ["run"], { initialPages: 2 });
+    // the TS target's helper, written out (compiler/emit/ts/helpers.ts)
+    const uniformAt = (stream: number, step: number, i: number): number =>
+      (fmix32(fmix32(fmix32(stream ^ 0x9e3779b9) ^ step) ^ i) >>> 8) / 16777216 + 1 / 33554432;
+    const n = 20000;
+    for (const [stream, step] of [[3450266636, 0], [7, 12345], [0, -1]] as const) {
+      new Int32Array(w.memory.buffer)[0] = step;
+      w.exports.run(64, n, 0, fmix32((stream ^ 0x9e3779b9) >>> 0) | 0);
+      const got = new Float32Array(w.memory.buffer, 64, n);
+      const want = Float32Array.from({ length: n }, (_, i) => uniformAt(stream, step, i));
+      expect(got).toEqual(want);
+    }
   });
 });

@@ -109,11 +109,23 @@ export async function emitWasm(program: CompiledProgram, options: WasmEmitOption
     const fin = wmod.finish({ optimize: options.optimize ?? true, wat: options.wat ?? false });
 
     // Runtime names the replaced TS step bodies used and nothing else does are not imported.
-    const helpers = helperOrder.filter((h) => mod.helpers.has(h)).map((h) => helperCode[h].trim());
+    // So are module helpers (uniformAt of a dropout that now runs in Wasm).
     const project = new Project({ useInMemoryFileSystem: true });
-    const main = project.createSourceFile("main.ts", { statements: [...(usesFit ? [fitTypes.trim()] : []), ...body, ...helpers] }).getFullText();
-    const code = main.replace(/\/\*[\s\S]*?\*\//g, "").replace(/^\s*\/\/.*$/gm, "");
-    const referenced = (name: string): boolean => new RegExp(`(?<![\\w$.])${name}(?![\\w$])`).test(code);
+    const classes = project.createSourceFile("classes.ts", { statements: [...(usesFit ? [fitTypes.trim()] : []), ...body] }).getFullText();
+    const uses = (name: string, text: string): boolean =>
+      new RegExp(`(?<![\\w$.])${name}(?![\\w$])`).test(text.replace(/\/\*[\s\S]*?\*\//g, "").replace(/^\s*\/\/.*$/gm, ""));
+    const needed = new Set(helperOrder.filter((h) => mod.helpers.has(h) && uses(h, classes)));
+    for (let grew = true; grew; ) {
+      grew = false;
+      for (const h of helperOrder) {
+        if (!mod.helpers.has(h) || needed.has(h) || ![...needed].some((n) => uses(h, helperCode[n].replace(new RegExp(`function ${n}\\b`), "")))) continue;
+        needed.add(h);
+        grew = true;
+      }
+    }
+    const helpers = helperOrder.filter((h) => needed.has(h)).map((h) => helperCode[h].trim());
+    const main = helpers.length > 0 ? `${classes}\n${helpers.join("\n\n")}\n` : classes;
+    const referenced = (name: string): boolean => uses(name, main);
     const values = [...mod.imports].filter(referenced).sort();
     const types = [...mod.typeImports].filter((t) => !mod.imports.has(t) && referenced(t)).sort();
     const runtime = options.runtime ?? "dlm/runtime";

@@ -23,6 +23,7 @@ import { addReduce } from "../kernels/reduce.js";
 import { elementwiseGroup } from "./ew-tree.js";
 import { addCol2imAdd, addIm2col } from "./im2col.js";
 import { addMaxPool, addMaxPoolBackward } from "./pool.js";
+import { addUniform, fmix32 } from "./random.js";
 import type { SoftmaxKind } from "./rows.js";
 import { addCopy, addSoftmax, addTranspose, transposePlan } from "./rows.js";
 import { importThunk } from "./imports.js";
@@ -203,6 +204,12 @@ export function emitStepWasm(mod: WasmModule, k: ModuleKernels, model: ModelProg
   };
 
   const native = (n: Node): Call[] | null => {
+    if (n.op === "random_uniform" && n.attrs.low === 0 && n.attrs.high === 1 && n.dtype === "f32") {
+      const fn = kernel("uniform", (nm) => addUniform(mod, nm));
+      const [py, pstep] = [ptr(n.id), ptr(n.inputs[0]!)];
+      const h0 = fmix32((n.attrs.stream ^ 0x9e3779b9) >>> 0) | 0;
+      return [(f) => [f.call(fn, [py, sizeOf(n.shape), pstep, h0])]];
+    }
     if (n.op === "transpose") {
       const { dims, strides } = transposePlan(node(n.inputs[0]!).shape, n.attrs.perm);
       const rows = dims.length > 0 && strides[strides.length - 1] === 4;
