@@ -61,11 +61,15 @@ export interface GeneratedClass {
 }
 
 type Target = "ts" | "wasm";
-const compiled = new Map<Target, Promise<Record<string, unknown>>>();
+const compiled = new Map<string, Promise<Record<string, unknown>>>();
 
-/** Compiles PROTOCOL_SOURCE once per process and target; throws with the first diagnostic if it does not compile. */
-function compileProtocol(target: Target = "ts"): Promise<Record<string, unknown>> {
-  let module = compiled.get(target);
+/**
+ * Compiles PROTOCOL_SOURCE once per process, target and model; throws with the first diagnostic if it does
+ * not compile. Each model is compiled on its own, so one workload's module holds only its own steps.
+ */
+function compileProtocol(target: Target, model: string): Promise<Record<string, unknown>> {
+  const key = `${target}:${model}`;
+  let module = compiled.get(key);
   if (module) return module;
   module = (async () => {
     const { frontEnd } = await import("../../compiler/frontend.js");
@@ -80,14 +84,15 @@ function compileProtocol(target: Target = "ts"): Promise<Record<string, unknown>
     const lowered = lowerProgram(front.checked, file);
     const e2 = firstError(lowered.diagnostics);
     if (e2) throw new Error(`protocol source does not lower: ${e2.message}`);
-    const program = optimizeProgram(lowered.program).program;
+    const all = optimizeProgram(lowered.program).program;
+    const program = { ...all, models: all.models.filter((m) => m.name === model) };
     if (target === "wasm") {
       const { loadCompiledWasm } = await import("../../compiler/emit/wasm/program/index.js");
       return loadCompiledWasm(program);
     }
     return loadCompiled(program);
   })();
-  compiled.set(target, module);
+  compiled.set(key, module);
   return module;
 }
 
@@ -104,7 +109,7 @@ function randomData(count: number, perExample: number, classes: number): { x: Fl
 
 /** The compiled class of a workload's protocol model (throws if dlm cannot compile it). */
 export async function protocolClass(workload: Workload, target: Target = "ts"): Promise<GeneratedClass> {
-  const module = await compileProtocol(target);
+  const module = await compileProtocol(target, CLASS_OF[workload.name]);
   const cls = module[CLASS_OF[workload.name]] as GeneratedClass | undefined;
   if (!cls) throw new Error(`the generated module has no class ${CLASS_OF[workload.name]}`);
   return cls;
