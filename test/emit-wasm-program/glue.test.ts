@@ -22,6 +22,9 @@ describe.each(["mlp", "cnn"])("%s glue", (name) => {
     const esmOnly = /import\.meta|Top-level 'await'/;
     expect(typeErrors(out.files).filter((e) => !esmOnly.test(e))).toEqual([]);
     expect(glue).toContain(`new URL("./${name}.wasm", import.meta.url)`);
+    const dts = out.files[`${name}.d.ts`]!;
+    expect(dts).toMatch(new RegExp(`export declare class ${program.models[0]!.name}\\b`));
+    expect(dts).toMatch(/static create\(options\?: \{\s*seed\?: number;?\s*\}\): Promise</);
     expect(glue).toMatch(/JS thunks/);
     const model = program.models[0]!;
     const mod = new WA.Module(out.wasm);

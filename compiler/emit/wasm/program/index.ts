@@ -13,7 +13,7 @@
 // the last axis…): correct from day one, faster op by op. The glue's header lists the thunks per step.
 
 import type { ClassDeclarationStructure, ImportDeclarationStructure, StatementStructures } from "ts-morph";
-import { Project, StructureKind } from "ts-morph";
+import { Project, StructureKind, ts } from "ts-morph";
 import * as prettier from "prettier";
 import type { CompiledProgram } from "../../../program/types.js";
 import type { ModelPlan } from "../../../plan/step-values.js";
@@ -45,6 +45,14 @@ export interface WasmEmitOptions extends EmitOptions {
    * Default false.
    */
   relaxedSimd?: boolean | "auto";
+  /** Also return `<name>.d.ts` (default true). */
+  declarations?: boolean;
+}
+
+/** Declarations of the glue module, without type-checking (isolated declarations: every member is typed). */
+function declarations(source: string, fileName: string): string {
+  const out = ts.transpileDeclaration(source, { fileName, reportDiagnostics: false, compilerOptions: { isolatedDeclarations: true, declaration: true } });
+  return out.outputText;
 }
 
 export interface WasmEmitResult {
@@ -52,7 +60,10 @@ export interface WasmEmitResult {
   wasm: Uint8Array;
   wasmFile: string;
   wat?: string;
-  /** `<name>.ts` → the glue module text (imports dlm/runtime, loads `wasmFile` next to it). */
+  /**
+   * `<name>.ts` → the glue module text (imports dlm/runtime, loads `wasmFile` next to it), and
+   * `<name>.d.ts` → its declarations (for shipping it compiled to .js).
+   */
   files: Record<string, string>;
   plans: Record<string, ModelPlan>;
   /** Per model and step: which ops ran natively and which as JS thunks (counts of nodes). */
@@ -145,7 +156,9 @@ export async function emitWasm(program: CompiledProgram, options: WasmEmitOption
     const top = project.createSourceFile("top.ts", { statements: [header, ...imports, wasmPrelude(wasmFile).trim()] }).getFullText();
     const text = `${top}\n${main}`;
     const formatted = options.format === false ? text : await prettier.format(text, { parser: "typescript", printWidth: 120 });
-    const result: WasmEmitResult = { wasm: fin.binary, wasmFile, files: { [fileName]: formatted }, plans, stats };
+    const files: Record<string, string> = { [fileName]: formatted };
+    if (options.declarations ?? true) files[fileName.replace(/\.ts$/, ".d.ts")] = declarations(formatted, fileName);
+    const result: WasmEmitResult = { wasm: fin.binary, wasmFile, files, plans, stats };
     if (fin.wat !== undefined) result.wat = fin.wat;
     return result;
   } finally {

@@ -19,7 +19,7 @@ export type WasmLoadOptions = LoadOptions & WasmEmitOptions;
  * model). Relaxed SIMD is used when this engine has it (`relaxedSimd` defaults to "auto" here).
  */
 export async function loadCompiledWasm(program: CompiledProgram, options: WasmLoadOptions = {}): Promise<Record<string, unknown>> {
-  const out = await emitWasm(program, { ...options, format: options.format ?? false, relaxedSimd: options.relaxedSimd ?? "auto" });
+  const out = await emitWasm(program, { ...options, format: options.format ?? false, relaxedSimd: options.relaxedSimd ?? "auto", declarations: false });
   const [name, source] = Object.entries(out.files)[0] ?? [];
   if (name === undefined || source === undefined) throw new Error("loadCompiledWasm: no module emitted");
   const js = transpileForLoad(source, options.runtimeUrl ?? defaultRuntimeUrl(), name);
