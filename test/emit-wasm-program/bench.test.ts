@@ -8,6 +8,7 @@ import { loadavg } from "node:os";
 import v8 from "node:v8";
 import { expect, it } from "vitest";
 import { lowerExample } from "../emit/examples.js";
+import { relaxedSimdSupported } from "../../compiler/emit/wasm/load.js";
 import type { LoadedModel } from "../emit/harness.js";
 import { loadBoth, randomBatch } from "./helpers.js";
 
@@ -31,6 +32,7 @@ const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floo
 
 it.runIf(process.env.DLM_BENCH === "1").each((process.env.DLM_BENCH_EXAMPLES ?? "mlp,cnn").split(","))("train throughput: %s", async (name) => {
   if (process.env.DLM_BENCH_RELAXED === "1") v8.setFlagsFromString("--experimental-wasm-relaxed-simd");
+  const relaxed = relaxedSimdSupported();
   const { program } = lowerExample(name, name === "mlp" || name === "cnn" ? 64 : undefined);
   const model = program.models.find((m) => m.train)!;
   const { ts, wasm } = await loadBoth(program, model.name);
@@ -44,6 +46,6 @@ it.runIf(process.env.DLM_BENCH === "1").each((process.env.DLM_BENCH_EXAMPLES ?? 
   }
   const t = median(rs.ts);
   const w = median(rs.wasm);
-  console.log(`${name}: TS ${t.toFixed(0)} samples/s, Wasm ${w.toFixed(0)} samples/s (×${(w / t).toFixed(2)}); rounds TS ${rs.ts.map((x) => x.toFixed(0)).join("/")}, Wasm ${rs.wasm.map((x) => x.toFixed(0)).join("/")}; load ${loadavg().map((x) => x.toFixed(1)).join(" ")}`);
+  console.log(`${name}${relaxed ? " (relaxed SIMD)" : ""}: TS ${t.toFixed(0)} samples/s, Wasm ${w.toFixed(0)} samples/s (×${(w / t).toFixed(2)}); rounds TS ${rs.ts.map((x) => x.toFixed(0)).join("/")}, Wasm ${rs.wasm.map((x) => x.toFixed(0)).join("/")}; load ${loadavg().map((x) => x.toFixed(1)).join(" ")}`);
   expect(w).toBeGreaterThan(0);
 }, 600_000);
