@@ -57,11 +57,26 @@ export function wasmClass(g: GlueModel): void {
   const statements = ctor?.statements;
   if (!ctor || !Array.isArray(statements) || typeof statements[0] !== "string" || !statements[0].startsWith("const arena = new ArrayBuffer("))
     throw new Error("wasm glue: the TS class constructor does not start with its arena (emit/ts changed?)");
+  // A thunk's view equal to one the TS class already has (same init) reads that field instead.
+  const byInit = new Map<string, string>();
+  for (const st of statements.slice(1)) {
+    const m = typeof st === "string" ? /^this\.([A-Za-z0-9_$]+) = (.*);$/.exec(st) : null;
+    if (m && !byInit.has(m[2]!)) byInit.set(m[2]!, m[1]!);
+  }
+  const alias = new Map<string, string>();
+  const fields = g.fields.filter((f) => {
+    const known = byInit.get(f.init);
+    if (known === undefined) return true;
+    alias.set(f.name, known);
+    return false;
+  });
+  const rename = (code: string): string => code.replace(/\bthis\.([A-Za-z0-9_$]+)/g, (all, name: string) => (alias.has(name) ? `this.${alias.get(name)!}` : all));
+  const thunks = g.thunks.map((t) => ({ name: t.name, body: t.body.map(rename) }));
   ctor.parameters = [{ name: "memory", type: "__DlmWasmMemory" }];
-  ctor.statements = ["const arena = memory.buffer;", ...statements.slice(1), ...g.fields.map((f) => `this.${f.name} = ${f.init};`)];
+  ctor.statements = ["const arena = memory.buffer;", ...statements.slice(1), ...fields.map((f) => `this.${f.name} = ${f.init};`)];
 
   const props: OptionalKind<PropertyDeclarationStructure>[] = klass.properties ?? [];
-  for (const f of g.fields) props.push({ name: f.name, scope: Scope.Private, isReadonly: true, type: f.type });
+  for (const f of fields) props.push({ name: f.name, scope: Scope.Private, isReadonly: true, type: f.type });
   props.push({ name: "wasm$", scope: Scope.Private, hasExclamationToken: true, type: exportsType, docs: ["The instance's step functions."] });
   props.push({ name: "wasmPages", isStatic: true, isReadonly: true, initializer: String(g.pages), docs: ["64 KiB pages of the model's WebAssembly.Memory (arena and matmul scratch)."] });
   klass.properties = props;
@@ -86,7 +101,7 @@ export function wasmClass(g: GlueModel): void {
       m.statements = [`this.wasm$.${run}();`];
     }
   }
-  const env = ["memory", ...g.thunks.map((t) => `${t.name}: () => this.${t.name}()`)];
+  const env = ["memory", ...thunks.map((t) => `${t.name}: () => this.${t.name}()`)];
   methods.push({
     name: "imports$",
     scope: Scope.Private,
@@ -94,7 +109,7 @@ export function wasmClass(g: GlueModel): void {
     returnType: "Record<string, Record<string, unknown>>",
     statements: [`return { env: { ${env.join(", ")} } };`],
   });
-  for (const t of g.thunks) methods.push({ name: t.name, scope: Scope.Private, returnType: "void", statements: t.body });
+  for (const t of thunks) methods.push({ name: t.name, scope: Scope.Private, returnType: "void", statements: t.body });
   klass.methods = methods;
   dropUnusedFields(klass);
 }
