@@ -57,15 +57,17 @@ export function wasmClass(g: GlueModel): void {
   const statements = ctor?.statements;
   if (!ctor || !Array.isArray(statements) || typeof statements[0] !== "string" || !statements[0].startsWith("const arena = new ArrayBuffer("))
     throw new Error("wasm glue: the TS class constructor does not start with its arena (emit/ts changed?)");
-  // A thunk's view equal to one the TS class already has (same init) reads that field instead.
-  const byInit = new Map<string, string>();
+  // A thunk's view of the same value as one the TS class already has reads that field instead: same init
+  // (offset and length) and the same name up to the numeric suffix the second namer added. (The init
+  // alone is not enough: values with disjoint lifetimes share bytes and would read under a wrong name.)
+  const byInit = new Map<string, string[]>();
   for (const st of statements.slice(1)) {
     const m = typeof st === "string" ? /^this\.([A-Za-z0-9_$]+) = (.*);$/.exec(st) : null;
-    if (m && !byInit.has(m[2]!)) byInit.set(m[2]!, m[1]!);
+    if (m) byInit.set(m[2]!, [...(byInit.get(m[2]!) ?? []), m[1]!]);
   }
   const alias = new Map<string, string>();
   const fields = g.fields.filter((f) => {
-    const known = byInit.get(f.init);
+    const known = byInit.get(f.init)?.find((c) => f.name.startsWith(c) && /^[0-9]+$/.test(f.name.slice(c.length)));
     if (known === undefined) return true;
     alias.set(f.name, known);
     return false;
