@@ -71,6 +71,20 @@ describe("dlm train", () => {
     expect(wasm.at(-1)!.test!.accuracy).toBeGreaterThan(0.5);
   });
 
+  it("a file with two train blocks: --model chooses, on both targets (one Wasm module holds both)", async () => {
+    const file = "test/fixtures/cli/two-trains.dlm";
+    const none = await runCli("train", file);
+    expect(none.code).toBe(2);
+    expect(none.stderr).toMatch(/several train blocks \(A, C\): choose one with --model/);
+    for (const target of ["ts", "wasm"]) {
+      for (const model of ["A", "C"]) {
+        const r = await runCli("train", file, "--model", model, "--target", target, "--json");
+        expect(r.code, `${model} on ${target}: ${r.stderr}`).toBe(0);
+        expect(r.stdout).toMatch(new RegExp(`"event":"result","model":"${model}"`));
+      }
+    }
+  });
+
   it("rejects bad options with exit 2 and no stack trace", async () => {
     for (const args of [["--epochs", "zero"], ["--epochs", "0"], ["--seed", "-1"], ["--target", "gpu"], ["--target"]]) {
       const r = await runCli("train", smallPath, ...args);

@@ -40,6 +40,8 @@ export interface GlueModel {
   /** Exported run function of each step present. */
   runs: Partial<Record<"predict" | "evaluate" | "train", string>>;
   thunks: Thunk[];
+  /** Thunks of the module's other models: imported by the shared module, never called by this class. */
+  foreignThunks?: string[];
   /** Extra view fields the thunks use (made by a second ClassContext over the same plan). */
   fields: FieldDecl[];
   seed: number;
@@ -103,7 +105,11 @@ export function wasmClass(g: GlueModel): void {
       m.statements = [`this.wasm$.${run}();`];
     }
   }
-  const env = ["memory", ...thunks.map((t) => `${t.name}: () => this.${t.name}()`)];
+  const env = [
+    "memory",
+    ...thunks.map((t) => `${t.name}: () => this.${t.name}()`),
+    ...(g.foreignThunks ?? []).map((n) => `${n}: () => { throw new Error("${n} belongs to another model of this module"); }`),
+  ];
   methods.push({
     name: "imports$",
     scope: Scope.Private,

@@ -90,6 +90,7 @@ export async function emitWasm(program: CompiledProgram, options: WasmEmitOption
     const plans: Record<string, ModelPlan> = {};
     const stats: WasmEmitResult["stats"] = {};
     const body: StatementStructures[] = [];
+    const glues: GlueModel[] = [];
     let usesFit = false;
     program.models.forEach((model, index) => {
       const mn = names.get(model.name)!;
@@ -113,9 +114,16 @@ export async function emitWasm(program: CompiledProgram, options: WasmEmitOption
         glue.thunks.push(...out.thunks);
         stats[model.name]![sp.step] = out.stats;
       }
-      wasmClass(glue);
+      glues.push(glue);
       body.push(...emitted.statements);
     });
+    // One module holds every model's steps, so each class must also satisfy the other models' imports.
+    const allThunks = glues.flatMap((g) => g.thunks.map((t) => t.name));
+    for (const g of glues) {
+      const own = new Set(g.thunks.map((t) => t.name));
+      g.foreignThunks = allThunks.filter((n) => !own.has(n));
+      wasmClass(g);
+    }
     finished = true;
     const fin = wmod.finish({ optimize: options.optimize ?? true, wat: options.wat ?? false });
 
