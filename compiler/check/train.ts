@@ -9,6 +9,7 @@
 // their instance prefix), and an objective's dependence on an instance's parameters is traced back
 // through that graph, with stop_grad cutting the trace.
 
+import { paramsReached } from "./reach.js";
 import type { Setting, TrainDecl } from "../../grammar/ast.js";
 import type { Span } from "../../grammar/source.js";
 import { applyLayer } from "./apply.js";
@@ -225,7 +226,7 @@ function stepForm(ctx: Ctx, decl: TrainDecl, out: CheckedTrain, fields: Map<stri
     const opt = optimizerSetting(ctx, s.optimizer);
     const over: string[] = [];
     const params: string[] = [];
-    const reached = loss === undefined ? undefined : reachedParams(ctx, loss);
+    const reached = loss === undefined ? undefined : paramsReached(ctx.g.ops, loss, { cutAtStopGrad: true });
     for (const id of s.over) {
       const e = ctx.scope.get(id.name);
       if (e?.kind !== "layer") {
@@ -249,25 +250,6 @@ function stepForm(ctx: Ctx, decl: TrainDecl, out: CheckedTrain, fields: Map<stri
 /** Trainable parameter names under a path prefix ("" = all). */
 function trainable(ctx: Ctx, prefix: string): string[] {
   return [...ctx.g.params.values()].filter((p) => !p.buffer && p.name.startsWith(prefix)).map((p) => p.name);
-}
-
-/** Parameters a value depends on, walking the ops backwards; stop_grad cuts. */
-function reachedParams(ctx: Ctx, value: ValueId): Set<string> {
-  const producer = new Map<ValueId, number>();
-  ctx.g.ops.forEach((op, i) => op.outputs.forEach((o) => producer.set(o.id, i)));
-  const seen = new Set<number>();
-  const out = new Set<string>();
-  const stack = [value];
-  while (stack.length > 0) {
-    const i = producer.get(stack.pop()!);
-    if (i === undefined || seen.has(i)) continue;
-    seen.add(i);
-    const op = ctx.g.ops[i]!;
-    if (op.op === "stop_grad") continue;
-    for (const p of Object.values(op.params ?? {})) out.add(p);
-    stack.push(...op.inputs);
-  }
-  return out;
 }
 
 function scalarExpr(ctx: Ctx, s: Setting, what: string): ValueId | undefined {

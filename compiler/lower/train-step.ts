@@ -9,6 +9,7 @@
 // are per call site), so both lowerings see the same batch and the same noise. An objective whose loss
 // does not depend on updated parameters reuses the first lowering. Unused nodes are pruned at the end.
 
+import { paramsReached } from "../check/reach.js";
 import { diagnostic } from "../../grammar/diagnostics.js";
 import type { Diagnostic } from "../../grammar/source.js";
 import { AutodiffError, differentiate } from "../autodiff/grad.js";
@@ -40,24 +41,6 @@ export function firstOwners(objectives: readonly { params: string[] }[]): Map<st
   return owners;
 }
 
-/** Parameter names the value depends on (through any op: forward values, stop_grad included). */
-function paramsReached(train: CheckedTrain, value: ValueId): Set<string> {
-  const producer = new Map<ValueId, number>();
-  train.graph.ops.forEach((op, i) => op.outputs.forEach((o) => producer.set(o.id, i)));
-  const seen = new Set<number>();
-  const out = new Set<string>();
-  const stack = [value];
-  while (stack.length > 0) {
-    const i = producer.get(stack.pop()!);
-    if (i === undefined || seen.has(i)) continue;
-    seen.add(i);
-    const op = train.graph.ops[i]!;
-    for (const p of Object.values(op.params ?? {})) out.add(p);
-    stack.push(...op.inputs);
-  }
-  return out;
-}
-
 export function lowerTrainStep(train: CheckedTrain, specs: readonly ObjectiveSpec[]): TrainStepResult {
   const diagnostics: Diagnostic[] = [];
   let b = new Builder(emptyGraph());
@@ -76,7 +59,7 @@ export function lowerTrainStep(train: CheckedTrain, specs: readonly ObjectiveSpe
   for (const [k, obj] of train.objectives.entries()) {
     const spec = specs[k]!;
     let values = first.values;
-    const reached = paramsReached(train, obj.loss);
+    const reached = paramsReached(train.graph.ops, obj.loss, { cutAtStopGrad: false });
     if ([...reached].some((p) => updated.has(p))) {
       const again = lowerGraph(train.graph, "train", b, {
         seed,
