@@ -9,40 +9,9 @@ import { loadCompiledWasm } from "../../compiler/emit/wasm/program/load.js";
 import { classNameOf } from "../../compiler/emit/ts/index.js";
 import type { ModelClass } from "../emit/harness.js";
 import { randomBatch } from "./helpers.js";
+import { countAllocations, noAllocations, restoreAllocations } from "../support/count-allocations.js";
 
-const CTORS = ["ArrayBuffer", "Float32Array", "Int32Array", "Float64Array", "Uint8Array"] as const;
-const METHODS = ["subarray", "slice", "map", "filter"] as const;
-const restores: Array<() => void> = [];
-afterEach(() => {
-  while (restores.length > 0) restores.pop()!();
-});
-
-function countAllocations(): Record<string, number> {
-  const counts: Record<string, number> = {};
-  const g = globalThis as unknown as Record<string, unknown>;
-  for (const name of CTORS) {
-    const Original = g[name] as new (...args: unknown[]) => object;
-    counts[name] = 0;
-    g[name] = class extends Original {
-      constructor(...args: unknown[]) {
-        super(...args);
-        counts[name]!++;
-      }
-    };
-    restores.push(() => (g[name] = Original));
-  }
-  const proto = Object.getPrototypeOf(Float32Array.prototype) as Record<string, (...a: unknown[]) => unknown>;
-  for (const m of METHODS) {
-    const original = proto[m]!;
-    counts[m] = 0;
-    proto[m] = function (this: unknown, ...args: unknown[]) {
-      counts[m]!++;
-      return original.apply(this, args);
-    };
-    restores.push(() => (proto[m] = original));
-  }
-  return counts;
-}
+afterEach(restoreAllocations);
 
 describe.each(["mlp", "cnn"])("%s (wasm) trainStep", (name) => {
   it("constructs no typed array or buffer over many steps", async () => {
@@ -59,7 +28,7 @@ describe.each(["mlp", "cnn"])("%s (wasm) trainStep", (name) => {
     counts["Float32Array"] = 0;
     let result: unknown;
     for (let i = 0; i < 50; i++) result = m.trainStep(batch);
-    expect(counts).toEqual(Object.fromEntries([...CTORS, ...METHODS].map((k) => [k, 0])));
+    expect(counts).toEqual(noAllocations());
     expect(m.trainStep(batch)).toBe(result);
   }, 120_000);
 });

@@ -11,44 +11,9 @@ import type { ModelProgram } from "../../compiler/program/types.js";
 import { cnnProgram, mlpProgram } from "./programs.js";
 import { loadModel, separable } from "./harness.js";
 import { lowerExample } from "./examples.js";
+import { countAllocations, noAllocations, restoreAllocations } from "../support/count-allocations.js";
 
-type Ctor = "ArrayBuffer" | "Float32Array" | "Int32Array" | "Float64Array" | "Uint8Array";
-const CTORS: Ctor[] = ["ArrayBuffer", "Float32Array", "Int32Array", "Float64Array", "Uint8Array"];
-const METHODS = ["subarray", "slice", "map", "filter"] as const;
-
-const restores: Array<() => void> = [];
-afterEach(() => {
-  while (restores.length > 0) restores.pop()!();
-});
-
-/** Starts counting constructions; returns the live counter. */
-function countAllocations(): Record<string, number> {
-  const counts: Record<string, number> = {};
-  const g = globalThis as unknown as Record<string, unknown>;
-  for (const name of CTORS) {
-    const Original = g[name] as new (...args: unknown[]) => object;
-    counts[name] = 0;
-    const Counting = class extends Original {
-      constructor(...args: unknown[]) {
-        super(...args);
-        counts[name]!++;
-      }
-    };
-    g[name] = Counting;
-    restores.push(() => (g[name] = Original));
-  }
-  const typedArrayProto = Object.getPrototypeOf(Float32Array.prototype) as Record<string, (...a: unknown[]) => unknown>;
-  for (const m of METHODS) {
-    const original = typedArrayProto[m]!;
-    counts[m] = 0;
-    typedArrayProto[m] = function (this: unknown, ...args: unknown[]) {
-      counts[m]!++;
-      return original.apply(this, args);
-    };
-    restores.push(() => (typedArrayProto[m] = original));
-  }
-  return counts;
-}
+afterEach(restoreAllocations);
 
 function gcFunction(): () => void {
   setFlagsFromString("--expose-gc");
@@ -78,7 +43,7 @@ describe.each(cases)("$name trainStep", ({ program, input, perExample, steps }) 
     counts["Float32Array"] = 0;
     let result: unknown;
     for (let i = 0; i < 200; i++) result = m.trainStep(batch);
-    expect(counts).toEqual(Object.fromEntries([...CTORS, ...METHODS].map((k) => [k, 0])));
+    expect(counts).toEqual(noAllocations());
     expect(m.trainStep(batch)).toBe(result); // the same result object every step
   });
 
