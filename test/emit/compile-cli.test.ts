@@ -72,7 +72,9 @@ describe("dlm compile", () => {
     const r = await compile(join(REPO, "examples/mlp.dlm"), "--target", "wasm", "-o", out);
     expect(r.code).toBe(0);
     const wasm = await readFile(join(out, "mlp.wasm"));
-    expect(WebAssembly.validate(wasm)).toBe(true);
+    // The tsconfig's lib has no WebAssembly types (no DOM); the global is there at run time.
+    const { WebAssembly: wa } = globalThis as unknown as { WebAssembly: { validate(bytes: Uint8Array): boolean } };
+    expect(wa.validate(wasm)).toBe(true);
     const loader = await readFile(join(out, "mlp.ts"), "utf8");
     expect(loader).toContain("export class Mlp");
     expect(loader).toContain("mlp.wasm");
