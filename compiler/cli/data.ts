@@ -13,6 +13,8 @@ import { DataError } from "../../runtime/data/errors.js";
 import { loadMnist } from "../../runtime/data/mnist.js";
 import { loadIdxImages, loadMnistIdxDir, FASHION_MNIST_DIR } from "../../runtime/data/idx.js";
 import { createRng } from "../../runtime/rng.js";
+import { digitCanvases } from "../../runtime/data/canvases.js";
+import { onlyLabel } from "../../runtime/data/series.js";
 
 export type Parts = Record<string, Dataset>;
 
@@ -40,6 +42,17 @@ function loadSource(data: CheckedData): Parts {
       const s = loadIdxImages(String(config.images), String(config.labels));
       return { all: imageSet(s.images, s.labels, s.shape) };
     }
+    case "digit_canvases": {
+      const digits = Array.isArray(config.digits) ? (config.digits as number[]) : [1, 1];
+      const options = {
+        count: Number(config.count),
+        size: Number(config.size),
+        digits: [digits[0] ?? 1, digits[1] ?? 1] as [number, number],
+        grid: typeof config.grid === "number" ? config.grid : null,
+        seed: typeof config.seed === "number" ? config.seed : 0,
+      };
+      return { all: digitCanvases(options, loadMnist()) };
+    }
     default:
       throw new DataError("", `the data source ${op}() cannot be loaded by \`dlm train\` yet`);
   }
@@ -57,6 +70,11 @@ function applyStep(parts: Parts, step: DataStep): Parts {
     case "map": {
       const out: Parts = {};
       for (const [name, d] of Object.entries(parts)) out[name] = applyMap(d, step);
+      return out;
+    }
+    case "only": {
+      const out: Parts = {};
+      for (const [name, d] of Object.entries(parts)) out[name] = onlyLabel(d, Number(step.config.label));
       return out;
     }
     default:

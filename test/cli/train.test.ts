@@ -85,6 +85,46 @@ describe("dlm train", () => {
     }
   });
 
+  it("digit canvases train a per-pixel segmenter; only(label) keeps one class", async () => {
+    const seg = join(dir, "seg.dlm");
+    writeFileSync(seg, `
+model Seg {
+  input  image: f32[B, 1, 32, 32]
+  output logits: f32[B, 11, 32, 32]
+  logits = image |> Conv2d(8, kernel: 3, pad: same) |> relu |> Conv2d(11, kernel: 1)
+}
+data Canvases = digit_canvases(count: 96, size: 32, digits: [1, 2], seed: 3) |> split(train: 0.75, test: 0.25, seed: 1)
+train Seg on Canvases {
+  loss      cross_entropy(logits, mask, axis: 1)
+  optimizer adam(lr: 1e-2)
+  batch     8
+  epochs    2
+  metrics   accuracy(logits, mask, axis: 1)
+  seed      1
+}
+`);
+    const run = async (file: string) => {
+      const r = await runCli("train", file, "--json", "--target", "wasm");
+      expect(r.code, r.stderr).toBe(0);
+      return JSON.parse(r.stdout.trim().split("\n").at(-1)!) as { test: { loss: number; accuracy: number } };
+    };
+    // The same model and data with a learning rate of 0 is the baseline training must beat.
+    const frozen = join(dir, "seg-frozen.dlm");
+    writeFileSync(frozen, readFileSync(seg, "utf8").replace("adam(lr: 1e-2)", "sgd(lr: 0)"));
+    const trained = await run(seg);
+    const baseline = await run(frozen);
+    expect(trained.test.loss).toBeLessThan(0.8 * baseline.test.loss);
+    expect(trained.test.accuracy).toBeGreaterThan(baseline.test.accuracy + 0.3);
+
+    const one = join(dir, "one-class.dlm");
+    writeFileSync(one, small.replace("mnist()", "mnist() |> only(label: 3)").replace("batch     50", "batch     10"));
+    const o = await runCli("train", one, "--json", "--epochs", "1");
+    expect(o.code, o.stderr).toBe(0);
+    const res = JSON.parse(o.stdout.trim().split("\n").at(-1)!) as { test: { accuracy: number } };
+    // Every example is a 3, so the classifier quickly predicts 3 everywhere.
+    expect(res.test.accuracy).toBeGreaterThan(0.9);
+  });
+
   it("rejects bad options with exit 2 and no stack trace", async () => {
     for (const args of [["--epochs", "zero"], ["--epochs", "0"], ["--seed", "-1"], ["--target", "gpu"], ["--target"]]) {
       const r = await runCli("train", smallPath, ...args);
