@@ -69,11 +69,11 @@ export async function trainCommand(args: string[], io: Io): Promise<number> {
   const target = oneOf("target", values.target, ["ts", "wasm"] as const, "train") ?? "ts";
   const text = await readSource(file, "train");
 
-  const fail = (diagnostics: Diagnostic[], source = front.source) => {
-    io.err(renderDiagnostics(diagnostics, new Map([[source.name, source]]), { color: io.color }) + "\n");
+  const front = frontEnd(text, file);
+  const fail = (diagnostics: Diagnostic[]) => {
+    io.err(renderDiagnostics(diagnostics, new Map([[front.source.name, front.source]]), { color: io.color }) + "\n");
     return 1;
   };
-  const front = frontEnd(text, file);
   if (front.diagnostics.some((d) => d.severity === "error")) return fail(front.diagnostics);
   const trains = front.checked.trains;
   if (trains.length === 0) {
@@ -94,7 +94,8 @@ export async function trainCommand(args: string[], io: Io): Promise<number> {
     io.err(`dlm: the train block of '${train.model}' could not be compiled\n`);
     return 1;
   }
-  const { program } = optimizeProgram(lowered.program);
+  // Only the chosen model is compiled: the others of the file are not needed to train it.
+  const { program } = optimizeProgram({ ...lowered.program, models: [modelProgram] });
   const module = target === "wasm" ? await loadCompiledWasm(program) : await loadCompiled(program);
   const cls = module[classNameOf(program, modelProgram.name)] as TrainableClass | undefined;
   if (!cls) throw new Error(`generated module has no class for ${modelProgram.name}`);
@@ -136,7 +137,7 @@ export async function trainCommand(args: string[], io: Io): Promise<number> {
   const started = performance.now();
   progress.startEpoch(1);
   let trainedSamples = 0;
-  const result = await model.fit(validation ? { train: trainSet, validation } : { train: trainSet }, {
+  const fitting = model.fit(validation ? { train: trainSet, validation } : { train: trainSet }, {
     epochs: totalEpochs,
     ...(seed === undefined ? {} : { seed }),
     onStep: (s) => {
@@ -152,6 +153,18 @@ export async function trainCommand(args: string[], io: Io): Promise<number> {
       if (e.epoch < totalEpochs) progress.startEpoch(e.epoch + 1);
     },
   });
+  let result: Awaited<typeof fitting>;
+  try {
+    result = await fitting;
+  } catch (e) {
+    // The generated fit() stops with "<Class>.fit: …" when the loss becomes NaN or Inf, or the data is
+    // smaller than a batch: the user's problem, said plainly (nothing was saved).
+    if (e instanceof Error && /^\w+\.fit: /.test(e.message)) {
+      progress.log(`dlm: training stopped: ${e.message.replace(/^\w+\.fit: /, "")}`);
+      return 1;
+    }
+    throw e;
+  }
   const seconds = (performance.now() - started) / 1000;
   if (result.stoppedEarly) progress.log(`early stop: restored the weights of epoch ${result.bestEpoch}`);
 

@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
@@ -123,6 +123,17 @@ train Seg on Canvases {
     const res = JSON.parse(o.stdout.trim().split("\n").at(-1)!) as { test: { accuracy: number } };
     // Every example is a 3, so the classifier quickly predicts 3 everywhere.
     expect(res.test.accuracy).toBeGreaterThan(0.9);
+  });
+
+  it("a loss that becomes NaN or Inf stops training with a message, exit 1, nothing saved", async () => {
+    const path = join(dir, "diverges.dlm");
+    writeFileSync(path, small.replace("adam(lr: 3e-3)", "sgd(lr: 1e30)"));
+    const save = join(dir, "diverged.safetensors");
+    const r = await runCli("train", path, "--save", save);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/^dlm: training stopped: the loss became (NaN|Infinity|-Infinity) at epoch 1/m);
+    expect(r.stderr).not.toMatch(/\n\s+at /);
+    expect(existsSync(save)).toBe(false);
   });
 
   it("rejects bad options with exit 2 and no stack trace", async () => {
