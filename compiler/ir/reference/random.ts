@@ -9,7 +9,8 @@
 import type { RefKernels } from "./tensor.js";
 import { sizeOf } from "../shapes.js";
 
-function fmix32(h: number): number {
+/** MurmurHash3's 32-bit finaliser (unsigned result as a JS number); also the Wasm target's constant folding. */
+export function fmix32(h: number): number {
   h ^= h >>> 16;
   h = Math.imul(h, 0x85ebca6b);
   h ^= h >>> 13;

@@ -9,15 +9,8 @@ import type { Expr, I32 } from "../expr.js";
 import type { FunctionBuilder } from "../func.js";
 import type { WasmModule } from "../module.js";
 
-/** MurmurHash3's 32-bit finaliser, as the TS target's fmix32 (unsigned result as a JS number). */
-export function fmix32(h: number): number {
-  h ^= h >>> 16;
-  h = Math.imul(h, 0x85ebca6b);
-  h ^= h >>> 13;
-  h = Math.imul(h, 0xc2b2ae35);
-  h ^= h >>> 16;
-  return h >>> 0;
-}
+// The host-side finaliser (for the compile-time first hash) is the reference's: one definition of it.
+export { fmix32 } from "../../../ir/reference/random.js";
 
 function fmix32Wasm(f: FunctionBuilder, h: () => Expr<"i32">, set: (v: Expr<"i32">) => ReturnType<FunctionBuilder["nop"]>): ReturnType<FunctionBuilder["nop"]>[] {
   const { i32 } = f;
