@@ -32,3 +32,5 @@ export { meanStd, onlyLabel, seriesWindows, standardizeFields, standardizeValues
 export { ALPHABET, CharVocab, END, PAD, START, UNKNOWN, charExamples, charPairExamples, readText } from "./data/text.js";
 export type { PhrasePairOptions } from "./data/phrases.js";
 export { loadPhrasePairs } from "./data/phrases.js";
+export type { ColormapName, FromFloatOptions, GridOptions, HeatmapOptions, Image, ImageChannels } from "./image/index.js";
+export { ImageError, colormapColor, createImage, encodeImagePng, heatmap, imageFromFloats, overlay, scaleImage, tileGrid, writePng } from "./image/index.js";
