@@ -22,3 +22,5 @@ export { gatherRows, scatterAddRows } from "./gather-rows.js";
 export { takeAlongLastAxis, scatterAlongLastAxis, countNotIgnored } from "./take-along-last-axis.js";
 export { copyStrided } from "./copy-strided.js";
 export { fill, copy, axpy } from "./fill.js";
+export type { UniformSource } from "./sample-logits.js";
+export { sampleLogits } from "./sample-logits.js";
