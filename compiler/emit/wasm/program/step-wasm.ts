@@ -22,7 +22,7 @@ import { addElementwise } from "../kernels/elementwise.js";
 import { addReduce } from "../kernels/reduce.js";
 import { elementwiseGroup } from "./ew-tree.js";
 import { addCol2imAdd, addIm2col } from "./im2col.js";
-import { addMaxPool, addMaxPoolBackward } from "./pool.js";
+import { addMaxPool, addMaxPool2x2, addMaxPoolBackward } from "./pool.js";
 import { addUniform, fmix32 } from "./random.js";
 import type { SoftmaxKind } from "./rows.js";
 import { addCopy, addSoftmax, addTranspose, transposePlan } from "./rows.js";
@@ -180,13 +180,18 @@ export function emitStepWasm(mod: WasmModule, k: ModuleKernels, model: ModelProg
     const a = n.attrs;
     const OH = Math.floor((H + 2 * a.pad[0] - a.kernel[0]) / a.stride[0]) + 1;
     const OW = Math.floor((W + 2 * a.pad[1] - a.kernel[1]) / a.stride[1]) + 1;
-    const fwd = kernel("maxpool", (nm) => addMaxPool(mod, nm));
-    const geo = [N * C, H, W, a.kernel[0], a.kernel[1], OH, OW, a.stride[0], a.stride[1], a.pad[0], a.pad[1]];
+    // 2×2 windows at stride 2 without padding (the usual pooling) have a SIMD kernel; the argmax is
+    // written only where a backward op of this step reads it.
+    const twoByTwo = a.kernel[0] === 2 && a.kernel[1] === 2 && a.stride[0] === 2 && a.stride[1] === 2 && a.pad[0] === 0 && a.pad[1] === 0;
+    const fwdCall = (f: FunctionBuilder, px: number, py: number, am: number, argmax: boolean): Stmt => twoByTwo
+      ? f.call(kernel(`maxpool2x2|${argmax}`, (nm) => addMaxPool2x2(mod, nm, argmax)), [px, py, am, N * C, H, W, OH, OW])
+      : f.call(kernel("maxpool", (nm) => addMaxPool(mod, nm)), [px, py, am, N * C, H, W, a.kernel[0], a.kernel[1], OH, OW, a.stride[0], a.stride[1], a.pad[0], a.pad[1]]);
     if (n.op === "max_pool2d") {
       const am = scratchPtr(n.id, "argmax");
       if (am === undefined) return null;
       const [px, py] = [ptr(x.id), ptr(n.id)];
-      return [(f) => [f.call(fwd, [px, py, am, ...geo])]];
+      const argmax = pairs.backwardOf.has(n.id);
+      return [(f) => [fwdCall(f, px, py, am, argmax)]];
     }
     const bwd = kernel("maxpool_backward", (nm) => addMaxPoolBackward(mod, nm));
     const [pdy, pdx] = [ptr(n.inputs[1]!), ptr(n.id)];
@@ -200,7 +205,7 @@ export function emitStepWasm(mod: WasmModule, k: ModuleKernels, model: ModelProg
     const [am, pooled] = [scratchPtr(n.id, "argmax"), scratchPtr(n.id, "pooled")];
     if (am === undefined || pooled === undefined) return null;
     const px = ptr(x.id);
-    return [(f) => [f.call(fwd, [px, pooled, am, ...geo]), f.call(bwd, [pdy, am, pdx, count, N * C * H * W * 4])]];
+    return [(f) => [fwdCall(f, px, pooled, am, true), f.call(bwd, [pdy, am, pdx, count, N * C * H * W * 4])]];
   };
 
   const native = (n: Node): Call[] | null => {
