@@ -20,6 +20,7 @@ import { elaborate, elaborateTrain } from "../check/index.js";
 import type { Dim } from "../check/dims.js";
 import type { CheckedProgram, CheckedTrain, ConfigValue, ElaboratedGraph } from "../check/types.js";
 import type { CompiledProgram, HostScalar, ModelProgram, ObjectiveSpec, OptimizerSpec, ScheduleSpec, StateTensor, StepGraph, TensorSpec } from "../program/types.js";
+import { attachGenerations } from "../program/generation.js";
 import { makeDim } from "./context.js";
 import { bindings, lowerGraph } from "./graph.js";
 import { initFor } from "./init.js";
@@ -56,6 +57,7 @@ export function lowerProgram(checked: CheckedProgram, file: string, options: Low
       diagnostics.push(diagnostic("DLM4011", `internal error while lowering train ${train.model}: ${e instanceof Error ? e.message : String(e)}`, train.span));
     }
   });
+  attachGenerations(models, checked.generates);
   return { program: { file, models }, diagnostics };
 }
 

@@ -16,6 +16,7 @@ import { EmitError, numberLiteral, pairPools, scratchOf } from "./op-code.js";
 import type { PoolPairs } from "./op-code.js";
 import type { ApiContext } from "./model-api.js";
 import { evaluateMethod, fitMethod, learningRateMethod, predictMethod, trainStepMethod } from "./model-api.js";
+import { sequenceMethods } from "./model-sequence.js";
 import type { Namer } from "./names.js";
 import { commentText, propertyKey, stringLiteral } from "./names.js";
 
@@ -148,6 +149,7 @@ export function emitModel(model: ModelProgram, names: ModelNames, mod: ModuleCon
       returnType: types.outputs,
       docs: [`Any number of examples; runs in chunks of ${model.batch} (the last one padded).`],
     }));
+    if (emitters.predict) methods.push(...sequenceMethods({ model, className, predict: emitters.predict, use }));
   }
   if (model.train) {
     methods.push(method("trainStep", trainStepMethod(api, metricNames), {
