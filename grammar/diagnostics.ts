@@ -90,6 +90,7 @@ export const diagnosticCodes = {
   DLM4011: { severity: "error", title: "internal error while lowering an operation" },
   DLM4012: { severity: "error", title: "dimension not bound at lowering" },
   DLM4013: { severity: "error", title: "train block cannot be lowered yet" },
+  DLM4020: { severity: "error", title: "operation has no ONNX export" },
 
   // --- DLM5xxx: limits --------------------------------------------------------------------------------
   DLM5001: { severity: "error", title: "nesting too deep" },
