@@ -18,6 +18,7 @@ import type { CompiledProgram } from "../program/types.js";
 import type { Io } from "./io.js";
 import { readSource } from "./io.js";
 import { intOption, oneOf, parseCommandArgs, UsageError } from "./usage.js";
+import { compileOnnxCommand, wantsOnnx } from "./compile-onnx.js";
 
 export const compileHelp = `Usage: dlm compile [options] FILE
 
@@ -27,7 +28,9 @@ WebAssembly module with a typed loader that has the same classes. The output
 imports only dlm/runtime.
 
 Options:
-  --target ts|wasm   the output (default ts); wasm writes <file>.wasm and <file>.ts
+  --target ts|wasm|onnx  the output (default ts); wasm writes <file>.wasm and <file>.ts;
+                     onnx writes <file>.onnx: predict only, weights from --checkpoint PATH
+                     (or the initial state, --seed N), batch axis symbolic ("B") where possible
   -o, --out DIR      write into DIR (default: the directory of FILE)
   --emit code|ir|wat code writes the files (default); ir prints every step graph's IR;
                      wat prints the Wasm module as text (with --target wasm)
@@ -41,6 +44,7 @@ Exit codes: 0 ok, 1 errors in the file, 2 bad invocation.
 `;
 
 export async function compileCommand(args: string[], io: Io): Promise<number> {
+  if (wantsOnnx(args)) return compileOnnxCommand(args, io);
   const { values, positionals } = parseCommandArgs("compile", args, {
     target: { type: "string" },
     out: { type: "string", short: "o" },
