@@ -7,6 +7,11 @@ import { UsageError } from "./usage.js";
 import { checkCommand, checkHelp } from "./check.js";
 import { trainCommand, trainHelp } from "./train.js";
 import { compileCommand, compileHelp } from "./compile.js";
+import { sampleCommand, sampleHelp } from "./sample.js";
+import { reconstructCommand, reconstructHelp } from "./reconstruct.js";
+import { anomalyCommand, anomalyHelp } from "./anomaly.js";
+import { pcaCommand, pcaHelp } from "./pca.js";
+import { evaluateCommand, evaluateHelp } from "./evaluate.js";
 
 interface Command {
   summary: string;
@@ -18,6 +23,11 @@ const commands: Record<string, Command> = {
   check: { summary: "check .dlm files and print each model's shapes and parameter count", help: checkHelp, run: checkCommand },
   train: { summary: "compile a file's train block in memory and run it", help: trainHelp, run: trainCommand },
   compile: { summary: "compile a file to a TypeScript module (or print its IR)", help: compileHelp, run: compileCommand },
+  evaluate: { summary: "loss and metrics of trained weights on every data part, and the train − validation gap", help: evaluateHelp, run: evaluateCommand },
+  sample: { summary: "draw samples from a trained generator: a PNG grid, judged by a classifier", help: sampleHelp, run: sampleCommand },
+  reconstruct: { summary: "an autoencoder's test reconstructions: MSE and a PNG grid", help: reconstructHelp, run: reconstructCommand },
+  anomaly: { summary: "one-class anomaly detection with a model's score output: AUROC per class", help: anomalyHelp, run: anomalyCommand },
+  pca: { summary: "the PCA reconstruction baseline of a file's data", help: pcaHelp, run: pcaCommand },
 };
 
 function mainHelp(): string {
