@@ -6,8 +6,6 @@
 export * from "./kernels/index.js";
 export { erf, sigmoid, softplus, logSigmoid } from "./math.js";
 export { Rng, createRng } from "./rng.js";
-export type { AggregateKind, RowAggregator } from "./aggregate.js";
-export { createAggregator } from "./aggregate.js";
 export type { ArenaDtype, ArenaSlot, ArenaView } from "./arena.js";
 export { ARENA_ALIGN, alignUp, carve, createArena, dtypeBytes, viewF32, viewF64, viewI32, viewU8 } from "./arena.js";
 export type { InputDtype } from "./tensor-io.js";
