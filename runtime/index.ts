@@ -34,6 +34,5 @@ export type { PhrasePairOptions } from "./data/phrases.js";
 export { loadPhrasePairs } from "./data/phrases.js";
 export type { ColormapName, FromFloatOptions, GridOptions, HeatmapOptions, Image, ImageChannels } from "./image/index.js";
 export { ImageError, colormapColor, createImage, encodeImagePng, heatmap, imageFromFloats, overlay, scaleImage, tileGrid, writePng } from "./image/index.js";
-export * from "./vision/index.js";
 export type { ClassJudgement, Pca } from "./stats/index.js";
 export { auroc, covariance, fitPca, histogramEntropy, judgeLogits, pcaReconstructionMse, symmetricEigen, topEigen } from "./stats/index.js";
