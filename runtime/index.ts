@@ -6,6 +6,8 @@
 export * from "./kernels/index.js";
 export { erf, sigmoid, softplus, logSigmoid } from "./math.js";
 export { Rng, createRng } from "./rng.js";
+export type { AggregateKind, RowAggregator } from "./aggregate.js";
+export { createAggregator } from "./aggregate.js";
 export type { ArenaDtype, ArenaSlot, ArenaView } from "./arena.js";
 export { ARENA_ALIGN, alignUp, carve, createArena, dtypeBytes, viewF32, viewF64, viewI32, viewU8 } from "./arena.js";
 export type { InputDtype } from "./tensor-io.js";
@@ -34,5 +36,6 @@ export type { PhrasePairOptions } from "./data/phrases.js";
 export { loadPhrasePairs } from "./data/phrases.js";
 export type { ColormapName, FromFloatOptions, GridOptions, HeatmapOptions, Image, ImageChannels } from "./image/index.js";
 export { ImageError, colormapColor, createImage, encodeImagePng, heatmap, imageFromFloats, overlay, scaleImage, tileGrid, writePng } from "./image/index.js";
+export * from "./vision/index.js";
 export type { ClassJudgement, Pca } from "./stats/index.js";
 export { auroc, covariance, fitPca, histogramEntropy, judgeLogits, pcaReconstructionMse, symmetricEigen, topEigen } from "./stats/index.js";

@@ -17,6 +17,7 @@ import { dimConst, type Dim } from "../check/dims.js";
 import type { ElaboratedGraph, NamedValue, Op, ParamTensor, ValueId } from "../check/types.js";
 import { LowerError, makeDim, type LowerCtx, type Mode, type OpRule } from "./context.js";
 import { initFor } from "./init.js";
+import { metricRules } from "./metrics.js";
 import { ruleFor } from "./rules.js";
 
 export interface LowerGraphOptions {
@@ -127,8 +128,9 @@ function lowerOp(ctx: LowerCtx, op: Op, values: Map<ValueId, NodeId>): Diagnosti
       const node = outs[i]!;
       const want = o.shape.map((d) => ctx.dim(d, `a dim of ${op.op}'s result`));
       const got = b.type(node);
-      // Per-example mode turns scalar losses and metrics (and arithmetic on them) into f32[batch].
-      const perExample = ctx.perExample && want.length === 0 && got.shape.length === 1;
+      // Per-example mode turns scalar losses and metrics (and arithmetic on them) into f32[batch], and the
+      // metrics the host aggregates into rows f32[batch, K] (metrics.ts).
+      const perExample = ctx.perExample && want.length === 0 && (got.shape.length === 1 || (got.shape.length === 2 && op.op in metricRules));
       if ((!sameShape(got.shape, want) && !perExample) || got.dtype !== o.dtype) {
         throw new LowerError("DLM4011", `${op.op} lowered to ${got.dtype}${shapeText(got.shape)} but the checker typed it ${o.dtype}${shapeText(want)}`);
       }

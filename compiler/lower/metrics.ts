@@ -2,10 +2,18 @@
 // beaten by fewer than k others; ties count in the label's favour), mean_iou (per-class intersection over
 // union of the arg-max map and the labels, averaged over classes that occur in either). A metric is a
 // scalar in the train graph and a per-example f32[B] in the evaluate graph (see losses.ts for how the
-// per-example values average back to the scalar).
+// per-example values average back to the scalar), unless the host aggregates it another way
+// (`metricAggregate`, runtime/aggregate.ts): then the evaluate graph gives one row per example, f32[B, K].
+//   mean_iou       rows of C intersections then C unions; the host divides the dataset's sums (the
+//                  dataset-wide mean IoU, not a mean of per-example IoUs); the train graph keeps the
+//                  batch-wide ratio as its scalar
+//   detection_map, mask_map
+//                  rows of the inputs flattened one after the other (i32 as f32); the host decodes, runs
+//                  NMS and computes AP over the set; the train graph has no value for them (NaN)
 
 import type { NodeId } from "../ir/graph.js";
 import type { Op } from "../check/types.js";
+import type { MetricAggregate } from "../program/types.js";
 import { cfgNumber, normAxis, type LowerCtx, type OpRule } from "./context.js";
 import { keepMask, reduceValues } from "./losses.js";
 
@@ -51,9 +59,44 @@ const meanIou: OpRule = (ctx, op, [logits, labels]) => {
   const total = (v: NodeId) => (axes.length === 0 ? v : b.sum(v, axes));
   const inter = total(b.mul(p, l));
   const union = b.sub(b.add(total(p), total(l)), inter);
+  if (ctx.perExample) return [b.concat([inter, union], 1)];
   const present = b.binary("greater", union, b.scalar(0));
   const iou = b.div(inter, b.binary("maximum", union, b.scalar(1)));
   return [b.div(b.sum(b.mul(iou, present), -1), b.binary("maximum", b.sum(present, -1), b.scalar(1)))];
 };
 
-export const metricRules: Record<string, OpRule> = { accuracy, top_k: topK, mean_iou: meanIou };
+/** The evaluate rows of a task metric: its inputs flattened per example; no value in a training step. */
+const inputRows: OpRule = (ctx, _op, inputs) => {
+  const { b } = ctx;
+  if (!ctx.perExample) return [b.scalar(NaN)];
+  const rows = inputs.map((x) => {
+    const [batch, ...rest] = b.shape(x);
+    const flat = b.reshape(x, [batch!, rest.reduce((n, d) => n * d, 1)]);
+    return b.type(x).dtype === "f32" ? flat : b.cast(flat, "f32");
+  });
+  return [b.concat(rows, 1)];
+};
+
+export const metricRules: Record<string, OpRule> = { accuracy, top_k: topK, mean_iou: meanIou, detection_map: inputRows, mask_map: inputRows };
+
+/**
+ * How the host reduces the evaluate rows of a metric op over a dataset, given its input shapes; undefined
+ * for the per-example mean (every other metric, and expressions over metrics).
+ */
+export function metricAggregate(op: Op, shapes: readonly (readonly number[])[]): MetricAggregate | undefined {
+  const num = (name: string, fallback: number) => {
+    const v = op.config[name];
+    return typeof v === "number" ? v : fallback;
+  };
+  if (op.op === "mean_iou") {
+    const logits = shapes[0]!;
+    return { kind: "ratio", config: { k: logits[normAxis(num("axis", -1), logits.length)]! } };
+  }
+  if (op.op !== "detection_map" && op.op !== "mask_map") return undefined;
+  const config: Record<string, number> = { grid: shapes[0]![2]!, classes: shapes[2]![1]!, iou: num("iou", 0.5), nms: num("nms", 0.5), min_score: num("min_score", 0.01) };
+  if (op.op === "mask_map") {
+    config["height"] = shapes[3]![2]!;
+    config["width"] = shapes[3]![3]!;
+  }
+  return { kind: op.op, config };
+}

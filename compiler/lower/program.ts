@@ -19,11 +19,12 @@ import { emptyGraph, type Graph } from "../ir/graph.js";
 import { elaborate, elaborateTrain } from "../check/index.js";
 import type { Dim } from "../check/dims.js";
 import type { CheckedProgram, CheckedTrain, ConfigValue, ElaboratedGraph } from "../check/types.js";
-import type { CompiledProgram, HostScalar, ModelProgram, ObjectiveSpec, OptimizerSpec, ScheduleSpec, StateTensor, StepGraph, TensorSpec } from "../program/types.js";
+import type { CompiledProgram, HostScalar, MetricAggregate, ModelProgram, ObjectiveSpec, OptimizerSpec, ScheduleSpec, StateTensor, StepGraph, TensorSpec } from "../program/types.js";
 import { attachGenerations } from "../program/generation.js";
 import { makeDim } from "./context.js";
 import { bindings, lowerGraph } from "./graph.js";
 import { initFor } from "./init.js";
+import { metricAggregate } from "./metrics.js";
 import { momentsOf } from "./optimizer.js";
 import { firstOwners, lowerTrainStep, momentName } from "./train-step.js";
 
@@ -79,7 +80,8 @@ function lowerTrain(checked: CheckedProgram, train: CheckedTrain, diagnostics: D
   const state = stateOf(train, objectives, dim);
   const trainStep = lowerTrainStep(train, objectives);
   diagnostics.push(...trainStep.diagnostics);
-  const evaluate = train.form === "single" ? lowerEvaluate(train, diagnostics) : undefined;
+  const evaluated = train.form === "single" ? lowerEvaluate(train, diagnostics) : undefined;
+  const evaluate = evaluated?.step;
   if (diagnostics.length > before || !trainStep.step) return undefined;
   const specOf = (g: Graph, list: Graph["inputs"]): TensorSpec[] =>
     list.map((x) => ({ name: x.name, dtype: g.nodes[x.node]!.dtype, shape: [...g.nodes[x.node]!.shape] }));
@@ -103,6 +105,7 @@ function lowerTrain(checked: CheckedProgram, train: CheckedTrain, diagnostics: D
     },
   };
   if (evaluate) program.evaluate = evaluate;
+  if (evaluated && Object.keys(evaluated.aggregates).length > 0) program.training!.aggregates = evaluated.aggregates;
   if (train.clip !== undefined) program.training!.clip = train.clip;
   if (train.validate) program.training!.validate = train.validate;
   return program;
@@ -150,8 +153,9 @@ function concreteOr(shape: Dim[], eg: ElaboratedGraph, extra: Record<string, num
   return shape.map((d) => dim(d, "a dim"));
 }
 
-/** Eval-mode forward of the step with per-example loss and metrics (single form). */
-function lowerEvaluate(train: CheckedTrain, diagnostics: Diagnostic[]): StepGraph | undefined {
+/** Eval-mode forward of the step with per-example loss and metrics (single form), and the metrics whose
+ *  per-example rows the host aggregates otherwise than by their mean (metrics.ts). */
+function lowerEvaluate(train: CheckedTrain, diagnostics: Diagnostic[]): { step: StepGraph; aggregates: Record<string, MetricAggregate> } | undefined {
   if (train.loss === undefined) return undefined;
   const b = new Builder(emptyGraph());
   const res = lowerGraph(train.graph, "eval", b, { perExample: true, seed: train.seed ?? 0 });
@@ -166,9 +170,18 @@ function lowerEvaluate(train: CheckedTrain, diagnostics: Diagnostic[]): StepGrap
     return b.at(train.span, () => b.broadcastTo(shape.length === 0 ? node : b.mean(node), [train.batch]));
   };
   b.output("loss", perExample(train.loss));
-  for (const m of train.metrics) if (m.name !== "loss") b.output(m.name, perExample(m.value));
+  const aggregates: Record<string, MetricAggregate> = {};
+  for (const m of train.metrics) {
+    if (m.name === "loss") continue;
+    // A metric that is a task metric's own result (not an expression over it) keeps its rows.
+    const op = train.graph.ops.find((o) => o.outputs.length === 1 && o.outputs[0]!.id === m.value);
+    const node = res.values.get(m.value)!;
+    const aggregate = op && b.rank(node) === 2 ? metricAggregate(op, op.inputs.map((v) => b.shape(res.values.get(v)!))) : undefined;
+    if (aggregate) aggregates[m.name] = aggregate;
+    b.output(m.name, aggregate ? node : perExample(m.value));
+  }
   const hostScalars: HostScalar[] = b.graph.inputs.some((i) => i.name === "step") ? [{ kind: "step", name: "step" }] : [];
-  return { graph: b.graph, updates: [], hostScalars };
+  return { step: { graph: b.graph, updates: [], hostScalars }, aggregates };
 }
 
 function stateOf(train: CheckedTrain, objectives: readonly ObjectiveSpec[], dim: ReturnType<typeof makeDim>): StateTensor[] {

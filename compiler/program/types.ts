@@ -78,6 +78,12 @@ export interface ObjectiveSpec {
   optimizer: OptimizerSpec;
 }
 
+/** A host reduction of evaluate rows over a dataset: runtime `createAggregator(kind, config)`. */
+export interface MetricAggregate {
+  kind: "ratio" | "detection_map" | "mask_map";
+  config: Record<string, number>;
+}
+
 export interface TrainingSpec {
   data: string;
   batch: number;
@@ -88,6 +94,9 @@ export interface TrainingSpec {
   objectives: ObjectiveSpec[];
   /** Names of the metric outputs of `evaluate` (per-example values, averaged by the host). */
   metrics: string[];
+  /** Metrics the host reduces otherwise than by the mean of f32[B] values (their evaluate output is a row
+   *  per example, f32[B, K]), by name; see runtime/aggregate.ts. */
+  aggregates?: Record<string, MetricAggregate>;
   validate?: { every: number; earlyStop?: { patience: number; monitor: string } };
 }
 

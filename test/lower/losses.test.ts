@@ -116,5 +116,8 @@ describe("metrics", () => {
       return union > 0 ? inter / union : NaN;
     }).filter((v) => !Number.isNaN(v));
     expectClose(value("mean_iou(z, s, axis: 1)", "f32[]", false, inputs), [mean(iou)]);
+    // Per example (the evaluate step): rows of intersections then unions per class, which the host sums
+    // over the dataset before dividing. n0: pred [1, 2] vs [1, 0]; n1: pred [0, 0] vs [2, 1] (class 0 covers both pixels).
+    expectClose(value("mean_iou(z, s, axis: 1)", "f32[]", true, inputs), [0, 1, 0, 1, 1, 1, 0, 0, 0, 2, 1, 1]);
   });
 });

@@ -1,6 +1,6 @@
 // The public methods of a generated model class, as statement lists: predict (any number of examples, in
 // chunks of the compiled batch), trainStep (exactly one batch, allocation-free), evaluate (a Dataset,
-// padded last batch, averages over real examples), fit (epochs, seeded shuffling, schedule, validation,
+// padded last batch, averages over real examples, or the metric's host aggregate of their rows), fit (epochs, seeded shuffling, schedule, validation,
 // early stopping with best-weights restore), and the learning-rate schedule the train step reads.
 //
 // Formulas of the schedules are those of compiler/lower/schedule.ts (the host side of lowering), written
@@ -159,8 +159,18 @@ export function evaluateMethod(a: ApiContext, metricNames: string[]): string[] {
   body.push(`const batcher = new ${a.use("Batcher")}(data, ${a.model.batch}, { shuffle: null, partial: "pad" });`);
   const f = fieldBuffers(a, where, "batcher", (name) => inputNode(s.plan, name) !== undefined);
   body.push(...f.lines);
-  const sums = metricNames.map((_, i) => `sum${i} = 0`);
-  body.push(`let count = 0;`, `let ${sums.join(", ")};`);
+  // Metrics with a host aggregate (a ratio of sums, an AP) hand their rows to a runtime aggregator.
+  const aggregates = a.model.training?.aggregates ?? {};
+  const aggregated = (m: string) => Object.hasOwn(aggregates, m);
+  const sums = metricNames.map((m, i) => (aggregated(m) ? undefined : `sum${i} = 0`)).filter((x) => x !== undefined);
+  body.push(`let count = 0;`);
+  if (sums.length > 0) body.push(`let ${sums.join(", ")};`);
+  metricNames.forEach((m, i) => {
+    const g = aggregates[m];
+    if (!g || !aggregated(m)) return;
+    const config = Object.entries(g.config).map(([k, v]) => `${propertyKey(k)}: ${numberLiteral(v)}`).join(", ");
+    body.push(`const agg${i} = ${a.use("createAggregator")}(${stringLiteral(g.kind)}, { ${config} });`);
+  });
   body.push(`batcher.startEpoch();`);
   const loop: string[] = [];
   for (const t of a.model.fields) {
@@ -171,14 +181,15 @@ export function evaluateMethod(a: ApiContext, metricNames: string[]): string[] {
   metricNames.forEach((m, i) => {
     const id = outputNode(s.plan, m);
     const st = s.plan.storage.get(id);
-    if (st?.kind === "literal") loop.push(`sum${i} += n * ${numberLiteral(st.value)};`);
+    if (aggregated(m)) loop.push(`agg${i}.add(${s.em.arr(id)}, n);`);
+    else if (st?.kind === "literal") loop.push(`sum${i} += n * ${numberLiteral(st.value)};`);
     else if (sizeOf(s.plan.graph.nodes[id]!.shape) === 1) loop.push(`sum${i} += n * ${s.em.arr(id)}[0]!;`);
     else loop.push(`{\nconst v = ${s.em.arr(id)};\nfor (let r = 0; r < n; r++) sum${i} += v[r]!;\n}`);
   });
   loop.push(`count += n;`);
   body.push(`for (let n = batcher.next(); n > 0; n = batcher.next()) {\n${loop.join("\n")}\n}`);
   body.push(`if (count === 0) throw new Error(${stringLiteral(`${where}: the dataset is empty`)});`);
-  body.push(`return { ${metricNames.map((m, i) => `${propertyKey(m)}: sum${i} / count`).join(", ")} };`);
+  body.push(`return { ${metricNames.map((m, i) => `${propertyKey(m)}: ${aggregated(m) ? `agg${i}.result()` : `sum${i} / count`}`).join(", ")} };`);
   return body;
 }
 

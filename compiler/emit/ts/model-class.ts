@@ -150,6 +150,16 @@ export function emitModel(model: ModelProgram, names: ModelNames, mod: ModuleCon
       docs: [`Any number of examples; runs in chunks of ${model.batch} (the last one padded).`],
     }));
     if (emitters.predict) methods.push(...sequenceMethods({ model, className, predict: emitters.predict, use }));
+    // A declared output named `score` (an autoencoder's per-example reconstruction error) is the model's
+    // anomaly score: score() returns it alone, on both targets (the Wasm glue wraps this same class).
+    const score = model.outputs.find((t) => t.name === "score");
+    if (score) {
+      methods.push(method("score", [`return this.predict(inputs).score;`], {
+        parameters: [{ name: "inputs", type: types.inputs }],
+        returnType: arrayType(score.dtype),
+        docs: ["The `score` output for any number of examples (one value per example: higher is more anomalous)."],
+      }));
+    }
   }
   if (model.train) {
     methods.push(method("trainStep", trainStepMethod(api, metricNames), {
