@@ -16,7 +16,7 @@ import type { ClassDeclarationStructure, ImportDeclarationStructure, StatementSt
 import { Project, StructureKind, ts } from "ts-morph";
 import * as prettier from "prettier";
 import type { CompiledProgram } from "../../../program/types.js";
-import type { ModelPlan } from "../../../plan/step-values.js";
+import type { ModelPlan, StepName } from "../../../plan/step-values.js";
 import { ClassContext, CLASS_MEMBERS, ModuleContext } from "../../ts/context.js";
 import { fitTypes, helperCode, helperOrder } from "../../ts/helpers.js";
 import { RUNTIME_NAMES, moduleFileName, moduleNames, packageVersion } from "../../ts/index.js";
@@ -67,7 +67,7 @@ export interface WasmEmitResult {
   files: Record<string, string>;
   plans: Record<string, ModelPlan>;
   /** Per model and step: which ops ran natively and which as JS thunks (counts of nodes). */
-  stats: Record<string, Partial<Record<"predict" | "evaluate" | "train", StepStats>>>;
+  stats: Record<string, Partial<Record<StepName, StepStats>>>;
 }
 
 const alignUp = (n: number, a: number): number => Math.ceil(n / a) * a;
@@ -86,7 +86,7 @@ export async function emitWasm(program: CompiledProgram, options: WasmEmitOption
     const config = { name: "matmul", relaxed } as const;
     const scratch = matmulScratchBytes(config);
     addMatmul(wmod, config);
-    const kernels: ModuleKernels = { matmul: "matmul", packA: 0, packB: 0, functions: new Map() };
+    const kernels: ModuleKernels = { matmul: "matmul", packA: 0, packB: 0, wino: 0, winoBytes: 0, functions: new Map() };
     const plans: Record<string, ModelPlan> = {};
     const stats: WasmEmitResult["stats"] = {};
     const body: StatementStructures[] = [];
@@ -103,9 +103,10 @@ export async function emitWasm(program: CompiledProgram, options: WasmEmitOption
       const cls = new ClassContext(mod, plan, [...RUNTIME_NAMES, ...CLASS_MEMBERS, ...taken]);
       kernels.packA = alignUp(plan.arenaBytes, ALIGN);
       kernels.packB = alignUp(kernels.packA + scratch.packA, ALIGN);
-      const pages = Math.max(1, Math.ceil((kernels.packB + scratch.packB) / 65536));
+      kernels.wino = alignUp(kernels.packB + scratch.packB, ALIGN);
+      kernels.winoBytes = 0;
       const prefix = `m${index}`;
-      const glue: GlueModel = { model, emitted, className: mn.className, pages, runs: {}, thunks: [], fields: cls.fields, seed: model.training?.seed ?? 0 };
+      const glue: GlueModel = { model, emitted, className: mn.className, pages: 0, runs: {}, thunks: [], fields: cls.fields, seed: model.training?.seed ?? 0 };
       stats[model.name] = {};
       for (const sp of plan.steps) {
         const sg = model[sp.step]!;
@@ -114,6 +115,8 @@ export async function emitWasm(program: CompiledProgram, options: WasmEmitOption
         glue.thunks.push(...out.thunks);
         stats[model.name]![sp.step] = out.stats;
       }
+      // after the steps: their Winograd convs said how much scratch they need
+      glue.pages = Math.max(1, Math.ceil((kernels.wino + kernels.winoBytes) / 65536));
       glues.push(glue);
       body.push(...emitted.statements);
     });

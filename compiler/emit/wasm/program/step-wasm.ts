@@ -23,6 +23,7 @@ import { addReduce } from "../kernels/reduce.js";
 import { elementwiseGroup } from "./ew-tree.js";
 import { addCol2imAdd, addIm2col } from "./im2col.js";
 import { addMaxPool, addMaxPool2x2, addMaxPoolBackward } from "./pool.js";
+import { addPadPlanes, addWinogradInput, addWinogradOutput, addWinogradWeights, tileStride, winogradApplies, winogradGeometry, winogradScratch } from "./winograd.js";
 import { addUniform, fmix32 } from "./random.js";
 import type { SoftmaxKind } from "./rows.js";
 import { addCopy, addSoftmax, addTranspose, transposePlan } from "./rows.js";
@@ -33,6 +34,12 @@ export interface ModuleKernels {
   matmul: string;
   packA: number;
   packB: number;
+  /**
+   * Start of the model's Winograd scratch (past the matmul's), and the most bytes any conv of the model
+   * needs there so far (the emitter sizes the memory from it after emitting every step).
+   */
+  wino: number;
+  winoBytes: number;
   /** Elementwise and reduction functions made so far, by canonical key. */
   functions: Map<string, string>;
 }
@@ -141,6 +148,7 @@ export function emitStepWasm(mod: WasmModule, k: ModuleKernels, model: ModelProg
     const mm = (f: FunctionBuilder, A: I32, B: I32, Cp: I32, M: number, Nn: number, K: number, tA: number, tB: number, acc: number): Stmt =>
       f.call(k.matmul, [A, B, Cp, M, Nn, K, tA, tB, acc, k.packA, k.packB]);
     const groups = Array.from({ length: G }, (_, gr) => gr);
+    if (n.op === "conv2d" && winogradApplies(C, KH, KW, a.stride, a.dilation, G)) return winograd(n, N, C, H, W, O, [a.pad[0], a.pad[1]]);
     if (n.op === "conv2d") {
       const [px, pw, py] = [ptr(n.inputs[0]!), ptr(n.inputs[1]!), ptr(n.id)];
       return [(f, q) => repeat(f, q(), 0, N, (i) => groups.flatMap((gr) => {
@@ -170,6 +178,41 @@ export function emitStepWasm(mod: WasmModule, k: ModuleKernels, model: ModelProg
       return pointwise ? [mm(f, dyg, xg(), dwg, og, ckk, ohw, 0, 1, acc)] : [f.call(im2col, [xg(), col!, ...geo]), mm(f, dyg, col!, dwg, og, ckk, ohw, 0, 1, acc)];
     });
     return [(f, q) => [...repeat(f, q(), 0, 1, (i) => item(f, i, 0)), ...repeat(f, q(), 1, N, (i) => item(f, i, 1))]];
+  };
+
+  /**
+   * conv2d by Winograd F(2×2, 3×3) (winograd.ts): weights transformed once per call, then per chunk of
+   * images: pad, input transform, 16 matmuls, output transform.
+   */
+  const winograd = (n: Node, N: number, C: number, H: number, W: number, O: number, pad: [number, number]): Call[] => {
+    const g = winogradGeometry(N, C, H, W, O, pad, 1);
+    const perImage = winogradScratch({ ...g, chunk: 1 });
+    const chunk = Math.max(1, Math.min(N, Math.floor(WINOGRAD_CHUNK_BYTES / (perImage.v + perImage.m))));
+    const geo = { ...g, chunk };
+    const sc = winogradScratch(geo);
+    const [pu, pxp, pv, pm] = [k.wino, k.wino + sc.u, k.wino + sc.u + sc.xp, k.wino + sc.u + sc.xp + sc.v].map((x) => Math.ceil(x / 64) * 64) as [number, number, number, number];
+    k.winoBytes = Math.max(k.winoBytes, pm + sc.m - k.wino + 64);
+    const fw = kernel("wino_weights", (nm) => addWinogradWeights(mod, nm));
+    const fpad = kernel("wino_pad", (nm) => addPadPlanes(mod, nm));
+    const fin = kernel("wino_input", (nm) => addWinogradInput(mod, nm));
+    const fout = kernel("wino_output", (nm) => addWinogradOutput(mod, nm));
+    const [px, pw, py] = [ptr(n.inputs[0]!), ptr(n.inputs[1]!), ptr(n.id)];
+    const full = Math.floor(N / chunk);
+    const pass = (f: FunctionBuilder, img0: () => Expr<"i32">, count: number): Stmt[] => {
+      const ts = tileStride(geo, count);
+      return [
+        f.call(fpad, [at(f, px, img0, C * H * W * 4), pxp, count * C, H, W, geo.hp, geo.wp, geo.pad[0], geo.pad[1]]),
+        f.call(fin, [pxp, pv, C, count, geo.hp, geo.wp, geo.th, geo.tw, ts]),
+        f.call(`${k.matmul}_batch`, [pu, pv, pm, 16, O, ts, C, 0, 0, 0, O * C, C * ts, O * ts, k.packA, k.packB]),
+        f.call(fout, [pm, at(f, py, img0, O * geo.oh * geo.ow * 4), O, count, geo.th, geo.tw, ts, geo.oh, geo.ow]),
+      ];
+    };
+    return [(f, q) => [
+      f.fill(pxp, 0, sc.xp),
+      f.call(fw, [pw, pu, O, C]),
+      ...repeat(f, q(), 0, full, (i) => pass(f, () => f.i32.mul(i(), chunk), chunk)),
+      ...(N % chunk > 0 ? pass(f, () => f.i32.const(full * chunk), N % chunk) : []),
+    ]];
   };
 
   /** max_pool2d (values and argmax) and its backward (a scatter of dy through the argmax). */
@@ -360,6 +403,9 @@ export function emitStepWasm(mod: WasmModule, k: ModuleKernels, model: ModelProg
   });
   return { exportName, thunks, stats };
 }
+
+/** Bytes of V and M per Winograd chunk: small enough to stay in cache between the transforms. */
+const WINOGRAD_CHUNK_BYTES = 1 << 20;
 
 const SOURCES = new Set(["reshape", "stop_gradient", "const", "input", "param"]);
 const ISELEMENTWISE = new Set([
