@@ -105,6 +105,14 @@ describe("ONNX export", () => {
     for (const op of ["Gather", "Softmax", "Erf", "ReduceMean", "Slice", "MatMul", "Transpose"]) expect(ops).toContain(op);
   });
 
+  it("GAN generator (LeakyRelu, Sigmoid), autoencoder (ReduceMean of a square), char RNN (Gather, Slice, Concat, Tanh)", () => {
+    checkExample("gan", 2, 3, 1);
+    checkExample("autoencoder", 2, 3, 1);
+    const rnn = checkExample("char-rnn", 1, 2, 2);
+    const ops = new Set(rnn.graph.nodes.map((n) => n.opType));
+    for (const op of ["Gather", "Slice", "Concat", "Tanh"]) expect(ops).toContain(op);
+  });
+
   it("the initial weights are the ones the generated class starts from (same seed)", async () => {
     const program = lowerExample("mlp", 2).program;
     const m = program.models[0]!;
