@@ -7,6 +7,8 @@
 
 import type { Contender, ContenderSource, Skipped, Workload } from "./protocol.js";
 import { LEARNING_RATE, TRAIN_BATCH, reasonOf } from "./protocol.js";
+import { isSequenceWorkload } from "./sequence-workloads.js";
+import { makeDlmSequence } from "./dlm-sequence.js";
 
 /** The protocol in dlm's language. The data blocks only give the train blocks their fields' types. */
 export const PROTOCOL_SOURCE = `
@@ -47,7 +49,7 @@ train BenchCnn on Images {
 }
 `;
 
-const CLASS_OF: Record<Workload["name"], string> = { mlp: "BenchMlp", cnn: "BenchCnn" };
+const CLASS_OF: Partial<Record<Workload["name"], string>> = { mlp: "BenchMlp", cnn: "BenchCnn" };
 
 /** The part of a generated model class the bench (and its test) uses. */
 export interface GeneratedModel {
@@ -109,13 +111,16 @@ function randomData(count: number, perExample: number, classes: number): { x: Fl
 
 /** The compiled class of a workload's protocol model (throws if dlm cannot compile it). */
 export async function protocolClass(workload: Workload, target: Target = "ts"): Promise<GeneratedClass> {
-  const module = await compileProtocol(target, CLASS_OF[workload.name]);
-  const cls = module[CLASS_OF[workload.name]] as GeneratedClass | undefined;
-  if (!cls) throw new Error(`the generated module has no class ${CLASS_OF[workload.name]}`);
+  const name = CLASS_OF[workload.name];
+  if (!name) throw new Error(`no protocol model for workload ${workload.name}`);
+  const module = await compileProtocol(target, name);
+  const cls = module[name] as GeneratedClass | undefined;
+  if (!cls) throw new Error(`the generated module has no class ${name}`);
   return cls;
 }
 
 async function makeDlm(workload: Workload, target: Target): Promise<Contender | Skipped> {
+  if (isSequenceWorkload(workload)) return makeDlmSequence(workload, target);
   let cls: GeneratedClass;
   try {
     cls = await protocolClass(workload, target);

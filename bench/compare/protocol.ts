@@ -7,6 +7,8 @@
 // per step) is measured over a single one-call window unless the full protocol is asked for, and the
 // result is marked `shortened` so the report can say it.
 
+import { SEQUENCE_WORKLOADS } from "./sequence-workloads.js";
+
 export const TRAIN_BATCH = 64;
 export const INFER_BATCH = 256;
 export const LEARNING_RATE = 1e-3;
@@ -17,7 +19,7 @@ export const LONG_WINDOW_SECONDS = 20;
 export const DEFAULT_WINDOWS = 3;
 export const DEFAULT_WARMUP = 3;
 
-export type WorkloadName = "mlp" | "cnn";
+export type WorkloadName = "mlp" | "cnn" | "lstm" | "transformer";
 export type Phase = "train" | "infer";
 
 export interface Workload {
@@ -52,6 +54,7 @@ export const WORKLOADS: readonly Workload[] = [
     trainBatch: TRAIN_BATCH,
     inferBatch: INFER_BATCH,
   },
+  ...SEQUENCE_WORKLOADS,
 ];
 
 /**

@@ -8,6 +8,8 @@ import { existsSync } from "node:fs";
 import { join } from "node:path";
 import type { Phase, Result, WorkloadName } from "./protocol.js";
 
+const WORKLOAD_NAMES: readonly WorkloadName[] = ["mlp", "cnn", "lstm", "transformer"];
+
 export const PYTORCH_MISSING =
   "PyTorch: skipped (python3-torch not installed: apt-get install python3-torch libopenblas0-pthread)";
 
@@ -56,7 +58,7 @@ export function parseTorchOutput(stdout: string, contender: string): TorchRun {
   if (!Array.isArray(data.results)) throw new Error("torch_bench.py: no results in its output");
   const results = data.results.map((r: unknown): Result => {
     const o = r as { workload?: unknown; phase?: unknown; median?: unknown; windows?: unknown; shortened?: unknown };
-    if ((o.workload !== "mlp" && o.workload !== "cnn") || (o.phase !== "train" && o.phase !== "infer"))
+    if (!WORKLOAD_NAMES.includes(o.workload as WorkloadName) || (o.phase !== "train" && o.phase !== "infer"))
       throw new Error(`torch_bench.py: bad result ${JSON.stringify(r)}`);
     if (typeof o.median !== "number" || !isNumberArray(o.windows)) throw new Error(`torch_bench.py: bad figures ${JSON.stringify(r)}`);
     return {

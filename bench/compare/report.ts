@@ -5,12 +5,16 @@
 import type { Phase, Result, WorkloadName } from "./protocol.js";
 import { median } from "./protocol.js";
 
-const WORKLOAD_LABEL: Record<WorkloadName, string> = { mlp: "MLP", cnn: "CNN" };
+const WORKLOAD_LABEL: Record<WorkloadName, string> = { mlp: "MLP", cnn: "CNN", lstm: "char LSTM", transformer: "Transformer" };
 const ROWS: readonly [WorkloadName, Phase][] = [
   ["mlp", "train"],
   ["mlp", "infer"],
   ["cnn", "train"],
   ["cnn", "infer"],
+  ["lstm", "train"],
+  ["lstm", "infer"],
+  ["transformer", "train"],
+  ["transformer", "infer"],
 ];
 
 export function isDlm(contender: string): boolean {
@@ -157,6 +161,7 @@ export function headerLines(h: ReportHeader): string[] {
   return [
     `compare: throughput in samples/s, ${windows}${h.long ? " (full protocol)" : " (the anchors used 20 s windows: --long)"}`,
     "protocol: float32, Adam lr 1e-3, cross-entropy, random data; training batch 64, inference batch 256",
+    "  char LSTM and Transformer: sequences/s, 32 sequences of 64 characters (96 ids) for training and inference; TF.js reads one-hot characters (it cannot train an Embedding on wasm)",
   ];
 }
 

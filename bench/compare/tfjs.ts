@@ -10,6 +10,8 @@ import { createRequire } from "node:module";
 import { dirname } from "node:path";
 import type { Contender, ContenderSource, Skipped, Workload } from "./protocol.js";
 import { LEARNING_RATE, reasonOf } from "./protocol.js";
+import { isSequenceWorkload } from "./sequence-workloads.js";
+import { makeTfSequence } from "./tfjs-sequence.js";
 
 type TF = typeof import("@tensorflow/tfjs");
 export type TfBackend = "cpu" | "wasm";
@@ -86,6 +88,7 @@ async function makeTfContender(backend: TfBackend, workload: Workload): Promise<
   if (typeof tf === "string") return { skipped: tf };
   const problem = await useBackend(tf, backend);
   if (problem) return { skipped: problem };
+  if (isSequenceWorkload(workload)) return makeTfSequence(tf, backend, workload);
 
   const model = buildModel(tf, workload);
   const optimizer = tf.train.adam(LEARNING_RATE);

@@ -65,6 +65,63 @@ def blas_library():
     return os.path.realpath(path) if os.path.exists(path) else "unknown"
 
 
+# The sequence workloads (bench/compare/sequence-workloads.ts): 32 sequences of 64 character ids over a
+# 96-id vocabulary, cross-entropy at every position; figures are sequences/s.
+SEQ_LENGTH, SEQ_VOCAB, SEQ_BATCH = 64, 96, 32
+
+
+class CharLstm(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.embed = nn.Embedding(SEQ_VOCAB, 64)
+        self.lstm = nn.LSTM(64, 128, batch_first=True)
+        self.out = nn.Linear(128, SEQ_VOCAB)
+
+    def forward(self, tokens):
+        return self.out(self.lstm(self.embed(tokens))[0])
+
+
+class CharTransformer(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.embed = nn.Embedding(SEQ_VOCAB, 128)
+        self.pos = nn.Parameter(torch.zeros(SEQ_LENGTH, 128))
+        self.block = nn.TransformerEncoderLayer(128, 4, 512, dropout=0.0, activation="gelu", batch_first=True, norm_first=True)
+        self.norm = nn.LayerNorm(128)
+        self.out = nn.Linear(128, SEQ_VOCAB)
+        self.register_buffer("mask", torch.triu(torch.full((SEQ_LENGTH, SEQ_LENGTH), float("-inf")), diagonal=1))
+
+    def forward(self, tokens):
+        h = self.embed(tokens) + self.pos
+        return self.out(self.norm(self.block(h, src_mask=self.mask)))
+
+
+def run_sequence(name, window, windows, warmup, shorten):
+    model = CharLstm() if name == "lstm" else CharTransformer()
+    opt = torch.optim.Adam(model.parameters(), lr=1e-3)
+    x = torch.randint(0, SEQ_VOCAB, (SEQ_BATCH, SEQ_LENGTH))
+    y = torch.randint(0, SEQ_VOCAB, (SEQ_BATCH, SEQ_LENGTH))
+
+    def train_step():
+        opt.zero_grad(set_to_none=True)
+        loss = F.cross_entropy(model(x).reshape(-1, SEQ_VOCAB), y.reshape(-1))
+        loss.backward()
+        opt.step()
+
+    def predict():
+        with torch.inference_mode():
+            model(x)
+
+    out = []
+    model.train()
+    print(f"pytorch {name} train ...", file=sys.stderr, flush=True)
+    out.append({"workload": name, "phase": "train", **measure(train_step, SEQ_BATCH, window, windows, warmup, shorten)})
+    model.eval()
+    print(f"pytorch {name} infer ...", file=sys.stderr, flush=True)
+    out.append({"workload": name, "phase": "infer", **measure(predict, SEQ_BATCH, window, windows, warmup, shorten)})
+    return out
+
+
 def main():
     opts = json.loads(sys.argv[1]) if len(sys.argv) > 1 else {}
     window = float(opts.get("window", 3))
@@ -77,6 +134,9 @@ def main():
 
     results = []
     for name in opts.get("workloads", ["mlp", "cnn"]):
+        if name in ("lstm", "transformer"):
+            results.extend(run_sequence(name, window, windows, warmup, shorten))
+            continue
         model, shape = build(name)
         opt = torch.optim.Adam(model.parameters(), lr=1e-3)
         x = torch.rand(64, *shape)

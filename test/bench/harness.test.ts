@@ -27,7 +27,7 @@ describe("parseCompareArgs", () => {
     expect(() => parseCompareArgs(["--window", "0"])).toThrow(/--window/);
     expect(() => parseCompareArgs(["--windows", "2.5"])).toThrow(/integer/);
     expect(() => parseCompareArgs(["--only", "tfjs-node"])).toThrow(/unknown 'tfjs-node'/);
-    expect(() => parseCompareArgs(["--workloads", "lstm"])).toThrow(/unknown 'lstm'/);
+    expect(() => parseCompareArgs(["--workloads", "gru"])).toThrow(/unknown 'gru'/);
     expect(() => parseCompareArgs(["--fast"])).toThrow();
   });
 });
@@ -48,7 +48,7 @@ describe("parseTorchOutput", () => {
   });
   it("rejects output that is not the expected JSON", () => {
     expect(() => parseTorchOutput("Traceback …", "pytorch-1t")).toThrow();
-    expect(() => parseTorchOutput(JSON.stringify({ results: [{ workload: "lstm", phase: "train", median: 1, windows: [1] }] }), "p")).toThrow(/bad result/);
+    expect(() => parseTorchOutput(JSON.stringify({ results: [{ workload: "gru", phase: "train", median: 1, windows: [1] }] }), "p")).toThrow(/bad result/);
     expect(() => parseTorchOutput(JSON.stringify({ results: [{ workload: "mlp", phase: "train", median: "fast", windows: [] }] }), "p")).toThrow(/bad figures/);
   });
 });
