@@ -8,13 +8,15 @@
 //   mask_map       the same six, then segmentation logits (C + 1)·H·W and the mask H·W after the classes
 //                  and class_target respectively: objectness, boxes, classes, seg logits, has_object,
 //                  box_target, class_target, mask
-// The segmentation classes are 0 = background, 1 + c = object class c (the digit_canvases mask).
+// The segmentation classes are 0 = background, 1 + c = object class c (the digit_canvases mask). A kept
+// detection's mask is masks.ts `instanceMasks` over the arg-max class map (the foreground in its box not
+// claimed by another box of the pixel's class); a ground truth's is its class's pixels in its box.
 // Ground truth comes from the grid targets: an object whose centre cell another object took is absent
 // from them, and so from the scoring.
 
 import { boxIou, type Box } from "./boxes.js";
 import { decodeGrid, gridTargets, type Detection, type GroundTruth } from "./grid.js";
-import { argmaxMap, boxMask, maskIou } from "./masks.js";
+import { argmaxMap, boxMask, instanceMasks, maskIou } from "./masks.js";
 import { meanAveragePrecision, type ApImage } from "./average-precision.js";
 import { nms } from "./nms.js";
 
@@ -109,10 +111,10 @@ export function maskMapAggregator(c: MaskMetricConfig): RowAggregator {
         const predicted = argmaxMap(take((c.classes + 1) * pixels), c.classes + 1, pixels);
         const truths = truthsOf(take, c.grid);
         const mask = take(pixels);
-        const maskOf = (box: Box, label: number, map: ArrayLike<number>) => boxMask(map, c.height, c.width, scaled(box, sx, sy), 1 + label);
+        const masks = instanceMasks(predicted, c.height, c.width, detections.map((d) => ({ box: scaled(d.box, sx, sy), cls: 1 + d.label })));
         images.push({
-          detections: detections.map((d) => ({ score: d.score, label: d.label, mask: maskOf(d.box, d.label, predicted) })),
-          truths: truths.map((g) => ({ score: 1, label: g.label, mask: maskOf(g.box, g.label, mask) })),
+          detections: detections.map((d, i) => ({ score: d.score, label: d.label, mask: masks[i]! })),
+          truths: truths.map((g) => ({ score: 1, label: g.label, mask: boxMask(mask, c.height, c.width, scaled(g.box, sx, sy), 1 + g.label) })),
         });
       }
     },

@@ -13,7 +13,7 @@ import { classNameOf } from "../../compiler/emit/ts/index.js";
 import { digitCanvases } from "../../runtime/data/canvases.js";
 import type { Dataset } from "../../runtime/data/dataset.js";
 import { createRng } from "../../runtime/rng.js";
-import { boxIou, decodeGrid, gridTargets, meanAveragePrecision, nms, argmaxMap, boxMask, maskIou } from "../../runtime/vision/index.js";
+import { boxIou, decodeGrid, gridTargets, meanAveragePrecision, nms, argmaxMap, boxMask, instanceMasks, maskIou } from "../../runtime/vision/index.js";
 
 const SOURCE = `model Tiny {
   input  image: f32[B, 1, 28, 28]
@@ -133,7 +133,7 @@ describe("host-aggregated task metrics", () => {
       images.push({ detections: dets, truths });
       const px = (b: { x1: number; y1: number; x2: number; y2: number }) => ({ x1: b.x1 * 7, y1: b.y1 * 7, x2: b.x2 * 7, y2: b.y2 * 7 });
       maskImages.push({
-        detections: dets.map((d) => ({ score: d.score, label: d.label, mask: boxMask(maps[n]!, 28, 28, px(d.box), 1 + d.label) })),
+        detections: ((masks) => dets.map((d, i) => ({ score: d.score, label: d.label, mask: masks[i]! })))(instanceMasks(maps[n]!, 28, 28, dets.map((d) => ({ box: px(d.box), cls: 1 + d.label })))),
         truths: truths.map((g) => ({ label: g.label, mask: boxMask(field("mask", n, pixels), 28, 28, px(g.box), 1 + g.label) })),
       });
     }

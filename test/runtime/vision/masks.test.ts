@@ -2,7 +2,7 @@
 
 import { describe, expect, it } from "vitest";
 import fc from "fast-check";
-import { argmaxMap, boxMask, maskIou } from "../../../runtime/vision/masks.js";
+import { argmaxMap, boxMask, instanceMasks, maskIou } from "../../../runtime/vision/masks.js";
 
 describe("masks", () => {
   it("argmaxMap picks the first maximum per pixel", () => {
@@ -48,5 +48,24 @@ describe("masks", () => {
       const union = new Set([...a, ...b]).size;
       expect(maskIou(a, b)).toBeCloseTo(union === 0 ? 0 : inter / union, 12);
     }), { seed: 4, numRuns: 200 });
+  });
+});
+
+describe("instanceMasks", () => {
+  it("a box takes the foreground inside it unless another box containing the pixel claims its class", () => {
+    // 2×5 class map; box A (class 1) covers columns 0–2, box B (class 2) columns 2–4
+    const map = [
+      1, 3, 2, 2, 0,
+      1, 1, 1, 2, 2,
+    ];
+    const A = { box: { x1: 0, y1: 0, x2: 3, y2: 2 }, cls: 1 };
+    const B = { box: { x1: 2, y1: 0, x2: 5, y2: 2 }, cls: 2 };
+    const [a, b] = instanceMasks(map, 2, 5, [A, B]);
+    // A: pixel 1 (class 3, nobody's) is kept; pixel 2 (class 2, inside B) goes to B; pixel 7 (class 1) stays
+    expect([...a!]).toEqual([0, 1, 5, 6, 7]);
+    // B: pixel 7 (class 1, inside A which claims class 1) is left out; pixel 4 is background
+    expect([...b!]).toEqual([2, 3, 8, 9]);
+    // alone, a box takes all the foreground in it
+    expect([...instanceMasks(map, 2, 5, [B])[0]!]).toEqual([2, 3, 7, 8, 9]);
   });
 });
