@@ -1,5 +1,5 @@
 // Comparison benchmark: dlm's compiled models against TensorFlow.js (cpu, wasm), PyTorch (subprocess,
-// one thread) and onnxruntime (not yet), measured in the same run and printed as a table plus ratios.
+// one thread) and onnxruntime (inference only), measured in the same run and printed as a table plus ratios.
 //
 //   benchCompare(parseCompareArgs(process.argv.slice(2)))   → the report text (stdout); progress on stderr
 //
@@ -12,7 +12,7 @@ import { parseArgs } from "node:util";
 import type { Contender, ContenderSource, Result, Skipped, Workload, WorkloadName } from "./protocol.js";
 import { DEFAULT_WARMUP, DEFAULT_WINDOW_SECONDS, DEFAULT_WINDOWS, LONG_WINDOW_SECONDS, WORKLOADS, reasonOf } from "./protocol.js";
 import { PYTORCH_MISSING, findTorchPython, runTorch } from "./pytorch.js";
-import { onnxStatus } from "./onnx.js";
+import { onnxContenders } from "./onnx.js";
 import { mergeRounds, renderReport } from "./report.js";
 import type { Progress } from "./run-contender.js";
 import { runContender, skippedRows } from "./run-contender.js";
@@ -190,6 +190,8 @@ export async function benchCompare(options: CompareOptions = {}): Promise<string
   sources.push(...(options.contenders ?? []));
   if (builtIn.includes("tfjs-cpu")) sources.push(tfjsSource("cpu"));
   if (builtIn.includes("tfjs-wasm")) sources.push(tfjsSource("wasm"));
+  const onnx = builtIn.includes("onnx") ? await onnxContenders() : undefined;
+  if (onnx) sources.push(...onnx.sources);
 
   // The machine is shared: a load above the core count slows every contender, unevenly over time.
   const loadAtStart = loadavg()[0]!;
@@ -206,7 +208,7 @@ export async function benchCompare(options: CompareOptions = {}): Promise<string
     if (!reversed && builtIn.includes("pytorch")) results.push(...(await runPytorch(settings, info)));
     perRound.push(results);
   }
-  if (builtIn.includes("onnx")) info.push(await onnxStatus());
+  if (onnx) info.push(onnx.info);
   info.push(machineLine(loadAtStart, loadavg()[0]!));
 
   const results = mergeRounds(perRound);

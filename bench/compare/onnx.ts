@@ -1,19 +1,173 @@
-// onnxruntime-node contender: not measured yet. dlm cannot export ONNX graphs, and building them by hand
-// would be a second exporter. onnxruntime-node is not a dependency: its install script downloads the CUDA
-// provider libraries from NuGet on linux/x64 unless ONNXRUNTIME_NODE_INSTALL=skip is set, which would
-// make a plain `npm ci` fetch binaries (or fail offline). This module only says which of the two is why.
+// onnxruntime-node contenders (inference only, 1 and 2 intra-op threads): the protocol's MLP and CNN as dlm
+// exports them (compiler/emit/onnx: the optimized predict graph, batch axis symbolic, the initial weights
+// of seed 1), run by onnxruntime's CPU provider on batch 256.
+//
+// onnxruntime-node is not a dependency: its install script downloads GPU libraries unless
+// ONNXRUNTIME_NODE_INSTALL=skip is set, which would make a plain `npm ci` fetch binaries. It is loaded only
+// when it can be resolved: from DLM_ONNXRUNTIME (a directory with node_modules/onnxruntime-node, or the
+// package directory itself), else by normal resolution. Otherwise the report says so in one line.
+//
+// Before it is timed, each session's output on the timed batch is compared with dlm's TypeScript target
+// on the same weights: a contender that computes something else is skipped, not measured.
 
-/** The line the report prints for onnxruntime. */
-export async function onnxStatus(): Promise<string> {
-  // A variable specifier: the package is optional and absent from package.json on purpose.
-  const name = "onnxruntime-node";
-  let installed = true;
-  try {
-    await import(name);
-  } catch {
-    installed = false;
+import { createRequire } from "node:module";
+import { existsSync, readFileSync } from "node:fs";
+import { dirname, join, resolve } from "node:path";
+import { pathToFileURL } from "node:url";
+import type { Contender, ContenderSource, Skipped, Workload } from "./protocol.js";
+import { TRAIN_BATCH, reasonOf } from "./protocol.js";
+import { PROTOCOL_SOURCE, protocolClass } from "./dlm.js";
+
+/** The part of onnxruntime-node's API used here (the package ships its own types; it is not installed). */
+interface OrtTensor {
+  readonly data: ArrayLike<number>;
+  readonly dims: readonly number[];
+}
+interface OrtSession {
+  run(feeds: Record<string, OrtTensor>): Promise<Record<string, OrtTensor>>;
+  release?(): Promise<void>;
+}
+interface Ort {
+  InferenceSession: { create(model: Uint8Array, options: Record<string, unknown>): Promise<OrtSession> };
+  Tensor: new (type: "float32", data: Float32Array, dims: number[]) => OrtTensor;
+}
+
+export const ONNXRUNTIME_MISSING =
+  "onnxruntime: skipped (onnxruntime-node not found; install it outside the repo: mkdir -p ~/ort && cd ~/ort && ONNXRUNTIME_NODE_INSTALL=skip npm install onnxruntime-node, then DLM_ONNXRUNTIME=~/ort)";
+
+const PACKAGE = "onnxruntime-node";
+
+/** Where onnxruntime-node's entry is, or undefined. */
+export function resolveOnnxruntime(env: NodeJS.ProcessEnv = process.env): string | undefined {
+  const candidates: string[] = [];
+  const dir = env.DLM_ONNXRUNTIME;
+  if (dir) candidates.push(join(resolve(dir), "_.js"), join(resolve(dir), "node_modules", "_.js"));
+  candidates.push(new URL(import.meta.url).pathname);
+  for (const from of candidates) {
+    try {
+      return createRequire(from).resolve(PACKAGE);
+    } catch {
+      // try the next place
+    }
   }
-  return installed
-    ? "onnxruntime: skipped (dlm has no ONNX export yet)"
-    : "onnxruntime: skipped (dlm has no ONNX export yet; onnxruntime-node is not installed: ONNXRUNTIME_NODE_INSTALL=skip npm install --no-save onnxruntime-node)";
+  // DLM_ONNXRUNTIME naming the package directory itself.
+  if (dir && existsSync(join(resolve(dir), "package.json"))) {
+    try {
+      return createRequire(join(resolve(dir), "_.js")).resolve(resolve(dir));
+    } catch {
+      return undefined;
+    }
+  }
+  return undefined;
+}
+
+function packageVersion(entry: string): string {
+  for (let d = dirname(entry); d !== dirname(d); d = dirname(d)) {
+    const p = join(d, "package.json");
+    if (!existsSync(p)) continue;
+    const json = JSON.parse(readFileSync(p, "utf8")) as { name?: string; version?: string };
+    if (json.name === PACKAGE) return json.version ?? "?";
+  }
+  return "?";
+}
+
+let loaded: Promise<{ ort: Ort; line: string } | undefined> | undefined;
+
+function loadOrt(): Promise<{ ort: Ort; line: string } | undefined> {
+  loaded ??= (async () => {
+    const entry = resolveOnnxruntime();
+    if (!entry) return undefined;
+    const mod = (await import(pathToFileURL(entry).href)) as { default?: Ort } & Partial<Ort>;
+    const ort = (mod.default ?? mod) as Ort;
+    return { ort, line: `onnxruntime: onnxruntime-node ${packageVersion(entry)} (CPU provider, inference only; the graph is dlm's ONNX export of the same model and weights)` };
+  })();
+  return loaded;
+}
+
+const MODEL_OF: Partial<Record<string, string>> = { mlp: "BenchMlp", cnn: "BenchCnn" };
+
+const exported = new Map<string, Promise<{ bytes: Uint8Array; inputName: string; inputShape: number[]; outputName: string }>>();
+
+/** The protocol model as dlm's ONNX export (batch axis symbolic), compiled once per process. */
+function exportProtocol(model: string) {
+  let e = exported.get(model);
+  if (e) return e;
+  e = (async () => {
+    const { frontEnd } = await import("../../compiler/frontend.js");
+    const { lowerProgram } = await import("../../compiler/lower/index.js");
+    const { optimizeProgram } = await import("../../compiler/pipeline.js");
+    const { exportOnnx, initialWeights } = await import("../../compiler/emit/onnx/index.js");
+    const file = "bench-protocol.dlm";
+    const front = frontEnd(PROTOCOL_SOURCE, file);
+    const at = (batch: number) => {
+      const m = optimizeProgram(lowerProgram(front.checked, file, { batch }).program).program.models.find((x) => x.name === model);
+      if (!m) throw new Error(`the protocol source has no model ${model}`);
+      return m;
+    };
+    const m = at(TRAIN_BATCH);
+    const out = exportOnnx(m, { weights: initialWeights(m, 1), other: at(TRAIN_BATCH + 1) });
+    if (out.batch !== "B") throw new Error(`the export has a fixed batch (${out.fixedBecause ?? "?"})`);
+    const input = m.inputs[0]!;
+    return { bytes: out.bytes, inputName: input.name, inputShape: input.shape.slice(1), outputName: m.outputs[0]!.name };
+  })();
+  exported.set(model, e);
+  return e;
+}
+
+function randomInputs(count: number): Float32Array {
+  let s = 12345;
+  return Float32Array.from({ length: count }, () => (s = (Math.imul(s, 1664525) + 1013904223) >>> 0) / 4294967296);
+}
+
+async function makeOrt(ort: Ort, threads: number, workload: Workload): Promise<Contender | Skipped> {
+  const model = MODEL_OF[workload.name];
+  if (!model) return { skipped: `no ONNX export of the ${workload.label} protocol model in this bench yet` };
+  const { bytes, inputName, inputShape, outputName } = await exportProtocol(model);
+  const session = await ort.InferenceSession.create(bytes, {
+    intraOpNumThreads: threads,
+    interOpNumThreads: 1,
+    executionMode: "sequential",
+    graphOptimizationLevel: "all",
+  });
+  const batch = workload.inferBatch;
+  const x = randomInputs(batch * inputShape.reduce((a, b) => a * b, 1));
+  const feeds = { [inputName]: new ort.Tensor("float32", x, [batch, ...inputShape]) };
+
+  // Same weights (seed 1) through dlm's TS target: the figures must be of the same computation.
+  const dlm = await (await protocolClass(workload, "ts")).create({ seed: 1 });
+  const want = dlm.predict({ [inputName]: x })[outputName]!;
+  const got = (await session.run(feeds))[outputName]!.data;
+  let diff = 0;
+  for (let i = 0; i < want.length; i++) diff = Math.max(diff, Math.abs(want[i]! - got[i]!));
+  if (got.length !== want.length || !(diff <= 1e-4)) {
+    await session.release?.();
+    return { skipped: `its outputs differ from dlm's (max |Δ| ${diff.toExponential(2)})` };
+  }
+  return {
+    name: `onnxruntime-${threads}t`,
+    batch: TRAIN_BATCH,
+    predictBatch: batch,
+    trainStep: () => {
+      throw new Error("inference only: the ONNX export holds the predict graph");
+    },
+    predict: async () => void (await session.run(feeds)),
+    dispose: () => void session.release?.(),
+  };
+}
+
+/**
+ * The onnxruntime contenders (1 and 2 intra-op threads) if onnxruntime-node can be loaded, and the info
+ * line for the report either way.
+ */
+export async function onnxContenders(): Promise<{ sources: ContenderSource[]; info: string }> {
+  let ort: { ort: Ort; line: string } | undefined;
+  try {
+    ort = await loadOrt();
+  } catch (error) {
+    return { sources: [], info: `onnxruntime: skipped (onnxruntime-node failed to load: ${reasonOf(error, 100)})` };
+  }
+  if (!ort) return { sources: [], info: ONNXRUNTIME_MISSING };
+  const { ort: o, line } = ort;
+  const sources = [1, 2].map((threads): ContenderSource => ({ name: `onnxruntime-${threads}t`, make: (w) => makeOrt(o, threads, w) }));
+  return { sources, info: line };
 }
