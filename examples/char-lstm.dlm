@@ -13,11 +13,11 @@ data MobyDick = moby_dick()
 
 train CharLstm on MobyDick {
   loss      cross_entropy(logits, targets)
-  optimizer adam(lr: 2e-3)
+  optimizer adam(lr: 3e-3)
   schedule  cosine(warmup: 200)
   clip      1.0
   batch     32
-  epochs    1
+  epochs    6
   metrics   bits_per_char: cross_entropy(logits, targets) / 0.6931471805599453
   validate  every: 1
   seed      42

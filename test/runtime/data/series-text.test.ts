@@ -68,5 +68,7 @@ describe("charExamples / charPairExamples", () => {
     expect(Array.from(dataset.field("src").data)).toEqual([...e("hi"), PAD, PAD]);
     expect(Array.from(dataset.field("tgt_in").data)).toEqual([START, ...e("ab"), PAD]);
     expect(Array.from(dataset.field("tgt_out").data)).toEqual([...e("ab"), END, PAD]);
+    expect(Array.from(dataset.field("src_mask").data)).toEqual([1, 1, 0, 0]);
+    expect(Array.from(dataset.field("tgt_mask").data)).toEqual([1, 1, 1, 0]); // over tgt_out: "ab" + end
   });
 });
