@@ -1,6 +1,8 @@
 // The fast kernels of emit/wasm/program against the runtime's straightforward kernels: the SIMD 2×2
 // max pool (with and without argmax; odd sizes, vector tails, NaN and ±0 ties), and the Winograd
-// F(2×2, 3×3) convolution (odd sizes, paddings 0–2, chunks with a tail) against a float64 direct conv.
+// F(2×2, 3×3) convolution (odd sizes, paddings 0–2, chunks with a tail) against a float64 direct conv;
+// the indexing ops (gather / scatter_add rows, take / scatter along an axis, with ignored labels and the
+// position of a bad index) against the runtime kernels and a direct loop.
 
 import { describe, expect, it } from "vitest";
 import { WasmModule } from "../../compiler/emit/wasm/module.js";
@@ -9,7 +11,8 @@ import { addMaxPool2x2 } from "../../compiler/emit/wasm/program/pool.js";
 import { addMatmul, matmulScratchBytes } from "../../compiler/emit/wasm/kernels/matmul.js";
 import { addPadPlanes, addWinogradInput, addWinogradOutput, addWinogradWeights, tileStride, winogradGeometry, winogradScratch } from "../../compiler/emit/wasm/program/winograd.js";
 import { expectNormClose } from "./helpers.js";
-import { maxPool2d, pool2dGeometry } from "../../runtime/index.js";
+import { gatherRows, maxPool2d, pool2dGeometry, scatterAddRows, scatterAlongLastAxis, takeAlongLastAxis } from "../../runtime/index.js";
+import { addAlongAxisOp, addRowsOp } from "../../compiler/emit/wasm/program/index-ops.js";
 
 type Fn = (...args: number[]) => void;
 
@@ -108,6 +111,80 @@ describe("wasm fast kernels", () => {
       const what = `N${N} C${C} ${H}×${W} O${O} pad ${ph},${pw} chunk ${g.chunk}`;
       expectNormClose(mem.slice(py / 4, py / 4 + ref.length), ref, what);
       expect(mem.slice((py + ref.length * 4) / 4, (py + ref.length * 4 + 64) / 4).every((v) => v === 123), `${what}: no write past y`).toBe(true);
+    }
+  });
+
+  it("gather / scatter_add rows and take / scatter along an axis = runtime kernels and a direct loop", async () => {
+    const mod = await WasmModule.create();
+    addRowsOp(mod, "g", "gather");
+    addRowsOp(mod, "s", "scatter_add");
+    addAlongAxisOp(mod, "t", "take_along_axis");
+    addAlongAxisOp(mod, "u", "scatter_along_axis");
+    for (const [k, n] of [["g", 6], ["s", 6], ["t", 8], ["u", 8]] as const) {
+      const params = Object.fromEntries(Array.from({ length: n }, (_, i) => [`p${i}`, "i32" as const]));
+      mod.addFunction(`run_${k}`, { params, result: "i32", export: true }, (f, p) => [f.callValue(k, Object.values(p).map((l) => l.get()), "i32")]);
+    }
+    type IFn = (...args: number[]) => number;
+    const w = loadWasmSync<Record<string, IFn>>(mod.finish().binary, ["run_g", "run_s", "run_t", "run_u"], { initialPages: pagesFor(1 << 22) });
+    const mem = new Float32Array(w.memory.buffer);
+    const ints = new Int32Array(w.memory.buffer);
+    const r = rand(23);
+    const [A, I, Y] = [0, 1 << 18, 1 << 19]; // float offsets of the three operands
+    for (const [V, D, n] of [[7, 5, 9], [10, 16, 3], [3, 1, 4], [50, 33, 20]] as const) {
+      const table = Float32Array.from({ length: V * D }, r);
+      const idx = Int32Array.from({ length: n }, (_, i) => (i * 5 + 3) % V);
+      mem.set(table, A);
+      ints.set(idx, I);
+      expect(w.exports.run_g!(4 * A, 4 * I, 4 * Y, V, D, n), "gather status").toBe(-1);
+      const out = new Float32Array(n * D);
+      gatherRows(table, idx, out, V, D, n);
+      expect(mem.slice(Y, Y + n * D), `gather ${V}×${D} n${n}`).toEqual(out);
+      // scatter_add: the caller zeroes dTable; here it starts at 0.5 to check the accumulation
+      const dOut = Float32Array.from({ length: n * D }, r);
+      mem.set(dOut, A);
+      mem.fill(0.5, Y, Y + V * D);
+      expect(w.exports.run_s!(4 * A, 4 * I, 4 * Y, V, D, n), "scatter status").toBe(-1);
+      const dTable = new Float32Array(V * D).fill(0.5);
+      scatterAddRows(dOut, idx, dTable, V, D, n);
+      expect(mem.slice(Y, Y + V * D), `scatter_add ${V}×${D} n${n}`).toEqual(dTable);
+      // a bad index: its position is returned
+      ints[I + n - 2] = V;
+      expect(w.exports.run_g!(4 * A, 4 * I, 4 * Y, V, D, n)).toBe(n - 2);
+      ints[I + 1] = -1;
+      expect(w.exports.run_s!(4 * A, 4 * I, 4 * Y, V, D, n)).toBe(1);
+    }
+    // along an axis: [outer, len, inner], labels with the ignore value −100 in places
+    for (const [outer, len, inner] of [[6, 5, 1], [3, 4, 7], [1, 9, 2]] as const) {
+      const x = Float32Array.from({ length: outer * len * inner }, r);
+      const idx = Int32Array.from({ length: outer * inner }, (_, i) => (i % 4 === 3 ? -100 : (i * 7) % len));
+      const take = new Float32Array(outer * inner);
+      const scat = new Float32Array(outer * len * inner);
+      for (let o = 0; o < outer; o++) for (let q = 0; q < inner; q++) {
+        const label = idx[o * inner + q]!;
+        if (label === -100) continue;
+        take[o * inner + q] = x[(o * len + label) * inner + q]!;
+        scat[(o * len + label) * inner + q]! += x[o * inner + q]!;
+      }
+      if (inner === 1) {
+        // the runtime's kernels agree with the direct loop where they apply
+        const t2 = new Float32Array(outer);
+        takeAlongLastAxis(x, idx, t2, outer, len, -100);
+        expect(t2).toEqual(take);
+        const s2 = new Float32Array(outer * len);
+        scatterAlongLastAxis(x, idx, s2, outer, len, -100, false);
+        expect(s2).toEqual(scat);
+      }
+      mem.set(x, A);
+      ints.set(idx, I);
+      mem.fill(9, Y, Y + outer * inner);
+      expect(w.exports.run_t!(4 * A, 4 * I, 4 * Y, outer, len, inner, -100, 1)).toBe(-1);
+      expect(mem.slice(Y, Y + outer * inner), `take ${[outer, len, inner]}`).toEqual(take);
+      mem.fill(0, Y, Y + outer * len * inner);
+      expect(w.exports.run_u!(4 * A, 4 * I, 4 * Y, outer, len, inner, -100, 1)).toBe(-1);
+      expect(mem.slice(Y, Y + outer * len * inner), `scatter ${[outer, len, inner]}`).toEqual(scat);
+      // without an ignore value, −100 is a bad label at its position
+      expect(w.exports.run_t!(4 * A, 4 * I, 4 * Y, outer, len, inner, 0, 0)).toBe(idx.indexOf(-100));
+      expect(w.exports.run_u!(4 * A, 4 * I, 4 * Y, outer, len, inner, 0, 0)).toBe(idx.indexOf(-100));
     }
   });
 });

@@ -4,6 +4,9 @@
 // - a fused elementwise group → one f32x4 loop (kernels/elementwise.ts), shared by equal groups;
 // - sum / max / mean over one run of axes that is a row or column reduction of a matrix → the SIMD
 //   reduction (kernels/reduce.ts), mean then scaled in place by an elementwise loop;
+// - conv2d → Winograd (winograd.ts) when 3×3 stride 1, else im2col + matmul; 2×2 max pooling → SIMD;
+// - gather / scatter_add / take_along_axis / scatter_along_axis → index-ops.ts, with the node's TS code
+//   as a thunk called only on a bad index (to throw the TS target's error);
 // - anything else → a call of an imported JS thunk running the TS target's code for that node (and for
 //   the non-native nodes right after it), on views made once when the model is created.
 
@@ -23,6 +26,7 @@ import { addReduce } from "../kernels/reduce.js";
 import { elementwiseGroup } from "./ew-tree.js";
 import { addCol2imAdd, addIm2col } from "./im2col.js";
 import { addMaxPool, addMaxPool2x2, addMaxPoolBackward } from "./pool.js";
+import { addAlongAxisOp, addRowsOp } from "./index-ops.js";
 import { addPadPlanes, addWinogradInput, addWinogradOutput, addWinogradWeights, tileStride, winogradApplies, winogradGeometry, winogradScratch } from "./winograd.js";
 import { addUniform, fmix32 } from "./random.js";
 import type { SoftmaxKind } from "./rows.js";
@@ -251,7 +255,40 @@ export function emitStepWasm(mod: WasmModule, k: ModuleKernels, model: ModelProg
     return [(f) => [fwdCall(f, px, pooled, am, true), f.call(bwd, [pdy, am, pdx, count, N * C * H * W * 4])]];
   };
 
+  /**
+   * An indexing op in Wasm; on a bad index the kernel returns its position and the node's TS code runs as
+   * a thunk, to throw the TS target's error.
+   */
+  const indexOp = (n: Node & { op: "gather" | "scatter_add" | "take_along_axis" | "scatter_along_axis" }): Call[] | null => {
+    if (n.dtype !== "f32" || node(n.inputs[1]!).dtype !== "i32") return null;
+    const code = emitNode(n, em);
+    const fallback = `${prefix}_${sp.step}_k${thunks.length}`;
+    thunks.push({ name: fallback, body: code });
+    const [pa, pidx, py] = [ptr(n.inputs[0]!), ptr(n.inputs[1]!), ptr(n.id)];
+    const checked = (f: FunctionBuilder, status: Expr<"i32">): Stmt => f.if(f.i32.geS(status, 0), [f.call(fallback, [])]);
+    if (n.op === "gather" || n.op === "scatter_add") {
+      const fn = kernel(n.op, (nm) => addRowsOp(mod, nm, n.op as "gather" | "scatter_add"));
+      const table = n.op === "gather" ? node(n.inputs[0]!).shape : n.shape;
+      const [V, D, count] = [table[0]!, sizeOf(table.slice(1)), sizeOf(node(n.inputs[1]!).shape)];
+      return [(f) => [
+        ...(n.op === "scatter_add" ? [f.fill(py, 0, sizeOf(n.shape) * 4)] : []),
+        checked(f, f.callValue(fn, [pa, pidx, py, V, D, count], "i32")),
+      ]];
+    }
+    const full = n.op === "take_along_axis" ? node(n.inputs[0]!).shape : n.shape;
+    const axis = n.attrs.axis;
+    const ignore = n.attrs.ignore;
+    const useIgnore = ignore !== null && Number.isInteger(ignore) && Math.abs(ignore) < 2 ** 31;
+    const fn = kernel(n.op, (nm) => addAlongAxisOp(mod, nm, n.op as "take_along_axis" | "scatter_along_axis"));
+    const args = [pa, pidx, py, sizeOf(full.slice(0, axis)), full[axis]!, sizeOf(full.slice(axis + 1)), useIgnore ? ignore : 0, useIgnore ? 1 : 0];
+    return [(f) => [
+      ...(n.op === "scatter_along_axis" ? [f.fill(py, 0, sizeOf(n.shape) * 4)] : []),
+      checked(f, f.callValue(fn, args, "i32")),
+    ]];
+  };
+
   const native = (n: Node): Call[] | null => {
+    if (n.op === "gather" || n.op === "scatter_add" || n.op === "take_along_axis" || n.op === "scatter_along_axis") return indexOp(n);
     if (n.op === "random_uniform" && n.attrs.low === 0 && n.attrs.high === 1 && n.dtype === "f32") {
       const fn = kernel("uniform", (nm) => addUniform(mod, nm));
       const [py, pstep] = [ptr(n.id), ptr(n.inputs[0]!)];
