@@ -18,7 +18,8 @@
 // (x*1 → x, cse): consumers must not assume they are distinct computed nodes.
 
 import type { Graph } from "./ir/graph.js";
-import type { CompiledProgram, ModelProgram, StepGraph } from "./program/types.js";
+import type { CompiledProgram, ModelProgram, StepGraph, StepName } from "./program/types.js";
+import { STEP_NAMES } from "./program/types.js";
 import type { Pass, PassContext } from "./passes/pass.js";
 import { assertValid } from "./ir/verify.js";
 import { printGraph } from "./ir/print.js";
@@ -57,8 +58,8 @@ export interface OptimizedStep {
   dumps: PassDump[];
 }
 
-const STEPS = ["predict", "evaluate", "train"] as const;
-export type StepName = (typeof STEPS)[number];
+const STEPS = STEP_NAMES;
+export type { StepName };
 
 export interface ProgramDump extends PassDump {
   model: string;

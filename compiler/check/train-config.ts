@@ -4,7 +4,7 @@
 import type { Expr, Setting } from "../../grammar/ast.js";
 import { bindArgs, evalConst } from "./args.js";
 import type { ArgKind } from "./catalogue/spec.js";
-import { earlyStopArgs, optimizers, schedules, type CallSpec } from "./catalogue/train-settings.js";
+import { adversarialMethods, earlyStopArgs, optimizers, schedules, type CallSpec } from "./catalogue/train-settings.js";
 import { didYouMean } from "./resolve.js";
 import type { CallConfig, Config } from "./types.js";
 import type { Ctx } from "./values.js";
@@ -52,6 +52,27 @@ export function callSetting(ctx: Ctx, e: Expr, specs: readonly CallSpec[], what:
 
 export const optimizerSetting = (ctx: Ctx, e: Expr) => callSetting(ctx, e, optimizers, "optimizer");
 export const scheduleSetting = (ctx: Ctx, e: Expr) => callSetting(ctx, e, schedules, "schedule");
+
+/** `adversarial fgsm(eps: 0.1, mix: 0.5)`: eps > 0, 0 ≤ mix < 1 (mix 1 would never see a perturbed input). */
+export function adversarialSetting(ctx: Ctx, s: Setting): { method: "fgsm"; eps: number; mix: number } | undefined {
+  if (s.args.length !== 1 || s.args[0]!.name) {
+    ctx.sink.report("DLM3009", "adversarial takes one method, e.g. adversarial fgsm(eps: 0.1)", s.span);
+    return undefined;
+  }
+  const c = callSetting(ctx, s.args[0]!.value, adversarialMethods, "adversarial method");
+  if (!c) return undefined;
+  const eps = Number(c.config["eps"]);
+  const mix = Number(c.config["mix"] ?? 0.5);
+  if (!(eps > 0)) {
+    ctx.sink.report("DLM3009", `fgsm: eps must be above 0, got ${eps}`, c.span);
+    return undefined;
+  }
+  if (!(mix >= 0 && mix < 1)) {
+    ctx.sink.report("DLM3009", `fgsm: mix (the weight of the clean loss) must be at least 0 and below 1, got ${mix}`, c.span);
+    return undefined;
+  }
+  return { method: "fgsm", eps, mix };
+}
 
 /** `validate every: 1, early_stop(patience: 2)`. */
 export function validateSetting(ctx: Ctx, s: Setting, hasValidationPart: boolean): { every: number; earlyStop?: { patience: number; monitor: string } } | undefined {

@@ -21,7 +21,7 @@ import { evalValue, materialize } from "./expr.js";
 import { GraphBuilder, Sink } from "./graph.js";
 import { evalTensorType, modelArgs, newCtx, paramArgs, paramsFromArgs, unify } from "./model.js";
 import { closest, didYouMean, type ProgramIndex } from "./resolve.js";
-import { numberSetting, optimizerSetting, scheduleSetting, validateSetting } from "./train-config.js";
+import { adversarialSetting, numberSetting, optimizerSetting, scheduleSetting, validateSetting } from "./train-config.js";
 import type { CheckedProgram, CheckedTrain, NamedValue, ValueId } from "./types.js";
 import { tensorVal, unknown, type Ctx, type Val } from "./values.js";
 
@@ -96,6 +96,9 @@ export function checkTrain(index: ProgramIndex, checked: CheckedProgram, decl: T
     const v = validateSetting(ctx, validateS, !data || !data.ok || data.parts.includes("validation"));
     if (v) out.validate = v;
   }
+  const advS = byKey.get("adversarial");
+  if (advS && form === "step") sink.report("DLM3015", "adversarial training needs a train block with one loss; in a step block, perturb the input in a binding", advS.key.span);
+  const adversarial = advS && form === "single" ? adversarialSetting(ctx, advS) : undefined;
   const B = dimConst(batch);
   ctx.dims.set("B", B);
   const fieldValues = new Map<string, Val>();
@@ -113,6 +116,11 @@ export function checkTrain(index: ProgramIndex, checked: CheckedProgram, decl: T
   if (form === "single") singleForm(ctx, decl, out, fieldValues, dataBroken, data?.name ?? decl.data.name, byKey, suggested, outputs);
   else if (!dataBroken) stepForm(ctx, decl, out, fieldValues, B);
 
+  if (adversarial) {
+    const perturbable = inputs.some((v) => v.dtype === "f32" && Object.values(out.inputFields).includes(v.name));
+    if (perturbable) out.adversarial = adversarial;
+    else if (!dataBroken && Object.keys(out.inputFields).length > 0) sink.report("DLM3009", `adversarial training perturbs the model's f32 inputs, and ${decl.target.name} has none (token ids cannot be perturbed)`, advS!.span);
+  }
   out.dims = Object.fromEntries([...ctx.dims.entries()]) as Record<string, Dim>;
   out.graph = g.finish(inputs, outputs, ctx.dims);
   out.ok = sink.errorCount === before;

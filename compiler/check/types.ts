@@ -199,6 +199,8 @@ export interface CheckedTrain {
   seed?: number;
   clip?: number;
   validate?: { every: number; earlyStop?: { patience: number; monitor: string } };
+  /** `adversarial fgsm(…)` (single form; the model has an f32 input to perturb). */
+  adversarial?: { method: "fgsm"; eps: number; mix: number };
   /** The whole step as one graph: data fields as inputs, models inlined, losses and metrics; its
    * outputs are the model's outputs (single form). */
   graph: ElaboratedGraph;

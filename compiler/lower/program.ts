@@ -27,10 +27,13 @@ import { initFor } from "./init.js";
 import { metricAggregate } from "./metrics.js";
 import { momentsOf } from "./optimizer.js";
 import { firstOwners, lowerTrainStep, momentName } from "./train-step.js";
+import { lowerInputGradient, lowerSaliency } from "./input-gradient.js";
 
 export interface LowerProgramOptions {
   /** Build every graph for this batch size instead of the block's `batch` (tests, a last partial batch). */
   batch?: number;
+  /** Also lower the `inputGradient` and `saliency` steps (input-gradient.ts): saliency maps, attacks. */
+  inputGradients?: boolean;
 }
 
 export interface LowerProgramResult {
@@ -51,7 +54,7 @@ export function lowerProgram(checked: CheckedProgram, file: string, options: Low
       train = again.train;
     }
     try {
-      const m = lowerTrain(checked, train, diagnostics);
+      const m = lowerTrain(checked, train, diagnostics, options);
       if (m) models.push(m);
     } catch (e) {
       // Rules report what they cannot do; reaching here is a lowering bug, still never a crash.
@@ -62,7 +65,7 @@ export function lowerProgram(checked: CheckedProgram, file: string, options: Low
   return { program: { file, models }, diagnostics };
 }
 
-function lowerTrain(checked: CheckedProgram, train: CheckedTrain, diagnostics: Diagnostic[]): ModelProgram | undefined {
+function lowerTrain(checked: CheckedProgram, train: CheckedTrain, diagnostics: Diagnostic[], options: LowerProgramOptions = {}): ModelProgram | undefined {
   const before = diagnostics.length;
   const dim = makeDim(bindings(train.graph, train.dims));
   const concrete = (shape: Dim[]) => shape.map((d) => dim(d, "a dim"));
@@ -82,6 +85,8 @@ function lowerTrain(checked: CheckedProgram, train: CheckedTrain, diagnostics: D
   diagnostics.push(...trainStep.diagnostics);
   const evaluated = train.form === "single" ? lowerEvaluate(train, diagnostics) : undefined;
   const evaluate = evaluated?.step;
+  const inputGradient = options.inputGradients ? lowerInputGradient(train, diagnostics) : undefined;
+  const saliency = options.inputGradients ? lowerSaliency(predict, train, diagnostics) : undefined;
   if (diagnostics.length > before || !trainStep.step) return undefined;
   const specOf = (g: Graph, list: Graph["inputs"]): TensorSpec[] =>
     list.map((x) => ({ name: x.name, dtype: g.nodes[x.node]!.dtype, shape: [...g.nodes[x.node]!.shape] }));
@@ -106,6 +111,9 @@ function lowerTrain(checked: CheckedProgram, train: CheckedTrain, diagnostics: D
   };
   if (evaluate) program.evaluate = evaluate;
   if (evaluated && Object.keys(evaluated.aggregates).length > 0) program.training!.aggregates = evaluated.aggregates;
+  if (inputGradient) program.inputGradient = inputGradient;
+  if (saliency) program.saliency = saliency;
+  if (train.adversarial) program.training!.adversarial = train.adversarial;
   if (train.clip !== undefined) program.training!.clip = train.clip;
   if (train.validate) program.training!.validate = train.validate;
   return program;

@@ -8,6 +8,7 @@
 // for its gradient). Field inputs, the step counter and every random draw are shared (random streams
 // are per call site), so both lowerings see the same batch and the same noise. An objective whose loss
 // does not depend on updated parameters reuses the first lowering. Unused nodes are pruned at the end.
+// `adversarial fgsm(…)` replaces the (single) loss by its adversarial version (adversarial.ts).
 
 import { paramsReached } from "../check/reach.js";
 import { diagnostic } from "../../grammar/diagnostics.js";
@@ -19,6 +20,7 @@ import { compact, emptyGraph, reachableFrom } from "../ir/graph.js";
 import type { CheckedTrain, Objective, ValueId } from "../check/types.js";
 import type { HostScalar, ObjectiveSpec, StepGraph } from "../program/types.js";
 import { clipByGlobalNorm } from "./clip.js";
+import { adversarialLoss } from "./adversarial.js";
 import { lowerGraph } from "./graph.js";
 import { needsBiasCorrection, updateParam } from "./optimizer.js";
 
@@ -74,7 +76,13 @@ export function lowerTrainStep(train: CheckedTrain, specs: readonly ObjectiveSpe
       if (!again.ok) return { diagnostics };
       values = again.values;
     }
-    const loss = values.get(obj.loss)!;
+    let loss = values.get(obj.loss)!;
+    if (k === 0 && train.adversarial) {
+      const adv = adversarialLoss(b, train, loss, diagnostics);
+      if (!adv) return { diagnostics };
+      b = adv.b;
+      loss = adv.loss;
+    }
     outputs.push({ name: `loss${suffixOf(k)}`, node: loss });
     const res = backward(b.graph, loss, obj, diagnostics);
     if (!res) return { diagnostics };

@@ -1,6 +1,6 @@
 // Where each value of a model's step graphs lives, and for how long: the input of the memory plan.
 //
-// Per step graph (predict, evaluate, train) this decides, for every node the outputs and updates need:
+// Per step graph (predict, evaluate, train, and inputGradient/saliency when lowered) this decides, for every node the outputs and updates need:
 // - `param` nodes read a state tensor: storage is the state itself;
 // - `reshape` and `stop_gradient` are free aliases of their input (same bytes, another shape);
 // - a scalar-valued `const` whose users are all elementwise is inlined as a literal (no storage);
@@ -22,8 +22,10 @@ import type { BufferRequest, MemoryPlan } from "./plan-memory.js";
 import { packBuffers } from "./plan-memory.js";
 import { virtualNodes } from "./fuse-elementwise.js";
 
-export type StepName = "predict" | "evaluate" | "train";
-export const STEP_NAMES: readonly StepName[] = ["predict", "evaluate", "train"];
+import type { StepName } from "../program/types.js";
+import { STEP_NAMES } from "../program/types.js";
+export { STEP_NAMES };
+export type { StepName };
 
 export type Storage =
   | { kind: "state"; name: string }

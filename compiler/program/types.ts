@@ -45,6 +45,10 @@ export type HostScalar =
    *  step by dropout, normal() and uniform(); present only when the graph has random ops. */
   | { kind: "step"; name: string };
 
+/** Every step graph a ModelProgram may hold, in the order planners and emitters visit them. */
+export const STEP_NAMES = ["predict", "evaluate", "train", "inputGradient", "saliency"] as const;
+export type StepName = (typeof STEP_NAMES)[number];
+
 export interface StepGraph {
   graph: Graph;
   /** After the graph runs: state[state] := value of node. In-place writes are the memory planner's job. */
@@ -98,6 +102,9 @@ export interface TrainingSpec {
    *  per example, f32[B, K]), by name; see runtime/aggregate.ts. */
   aggregates?: Record<string, MetricAggregate>;
   validate?: { every: number; earlyStop?: { patience: number; monitor: string } };
+  /** `adversarial fgsm(eps, mix)`: the train step trains on x + eps·sign(∂loss/∂x) (mix: weight of the
+   *  clean loss), computed inside the step graph. */
+  adversarial?: { method: "fgsm"; eps: number; mix: number };
 }
 
 export interface ModelProgram {
@@ -119,6 +126,13 @@ export interface ModelProgram {
   /** Train-mode forward, backward and optimizer updates: outputs "loss" (scalar) and the metrics (scalars);
    *  a step block has one loss output per minimize, in order: "loss", "loss.1", … */
   train?: StepGraph;
+  /** (Lowered on request: `inputGradients`.) Eval-mode forward and per-example loss as in `evaluate`, then
+   *  reverse mode to the f32 fields the model reads: outputs "loss" f32[batch] and "grad.<field>". */
+  inputGradient?: StepGraph;
+  /** (On request.) Eval-mode forward as in `predict` with an input "cotangent" shaped like the first
+   *  output; outputs that output and "grad.<input>" per f32 model input: the vector-Jacobian product
+   *  (a one-hot cotangent gives a class score's saliency). */
+  saliency?: StepGraph;
   training?: TrainingSpec;
 }
 

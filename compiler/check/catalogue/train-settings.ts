@@ -20,6 +20,7 @@ export const settings: readonly SettingSpec[] = [
   { name: "validate", summary: "every: n epochs on the validation part, and early_stop(patience, monitor).", form: "both" },
   { name: "seed", summary: "Seed of weight initialisation, shuffling, dropout and random tensors.", form: "both" },
   { name: "clip", summary: "Clips the global gradient norm to this value.", form: "both" },
+  { name: "adversarial", summary: "Adversarial training: fgsm(eps, mix) perturbs the model's inputs inside each step.", form: "both" },
 ];
 
 export interface CallSpec {
@@ -86,6 +87,17 @@ export const schedules: readonly CallSpec[] = [
   },
   { name: "cosine", summary: "Linear warm-up over `warmup` steps, then cosine decay to 0 by the last step.", args: [{ name: "warmup", kind: "int", default: 0 }] },
   { name: "linear_warmup", summary: "Linear warm-up over `steps` steps, then constant.", args: [{ name: "steps", kind: "int" }] },
+];
+
+export const adversarialMethods: readonly CallSpec[] = [
+  {
+    name: "fgsm",
+    summary: "Fast gradient sign method: trains on x + eps·sign(∂loss/∂x); the loss is mix·clean + (1 − mix)·perturbed.",
+    args: [
+      { name: "eps", kind: "float" },
+      { name: "mix", kind: "float", default: 0.5 },
+    ],
+  },
 ];
 
 export const earlyStopArgs: readonly ArgSpec[] = [

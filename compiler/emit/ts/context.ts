@@ -21,7 +21,7 @@ export type Helper = "checkExamples" | "f32Field" | "i32Field" | "f32Tensor" | "
 /** Names every generated class declares itself; fields must not take them. */
 export const CLASS_MEMBERS = [
   "batch", "create", "predict", "trainStep", "evaluate", "fit", "save", "load", "parameters", "arena", "stepCount",
-  "totalSteps", "epoch", "snapshot", "restore", "arenaBytes", "trainResult", "runPredict", "runEvaluate", "runTrain", "learningRate", "initState", "stateViews",
+  "totalSteps", "epoch", "snapshot", "restore", "arenaBytes", "trainResult", "runPredict", "runEvaluate", "runTrain", "runInputGradient", "runSaliency", "inputGradient", "saliency", "integratedGradients", "learningRate", "initState", "stateViews",
   "constructor", "prototype", "name", "length",
 ];
 

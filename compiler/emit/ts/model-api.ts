@@ -8,7 +8,7 @@
 
 import type { NodeId } from "../../ir/graph.js";
 import type { ModelProgram, ScheduleSpec, TensorSpec } from "../../program/types.js";
-import type { StepPlan } from "../../plan/step-values.js";
+import type { StepName, StepPlan } from "../../plan/step-values.js";
 import { sizeOf } from "../../ir/shapes.js";
 import type { StepEmitter } from "./op-code.js";
 import { numberLiteral } from "./op-code.js";
@@ -21,7 +21,7 @@ export interface ApiContext {
   className: string;
   types: { inputs: string; outputs: string; batch: string; metrics: string };
   /** Emitters of the steps present, by step name. */
-  emitters: Partial<Record<"predict" | "evaluate" | "train", { em: StepEmitter; plan: StepPlan }>>;
+  emitters: Partial<Record<StepName, { em: StepEmitter; plan: StepPlan }>>;
   use(name: string): string;
   /** A class-level constant field (shape arrays for copyInput). */
   constant(hint: string, type: string, init: string): string;
@@ -60,8 +60,15 @@ export function predictMethod(a: ApiContext): string[] {
     body.push(`count = ${a.use("checkExamples")}(${where}, ${stringLiteral(t.name)}, ${v}, ${arrayType(t.dtype)}, ${per(t)}, ${stringLiteral(shapeText(t))}, count);`);
   }
   body.push(`if (count < 0) count = ${model.batch};`);
+  // `into` (optional) receives the outputs instead of fresh arrays: a prediction loop allocates nothing.
   const outs = model.outputs.map((t) => `${propertyKey(t.name)}: new ${arrayType(t.dtype)}(count * ${per(t)})`);
-  body.push(`const result: ${a.types.outputs} = { ${outs.join(", ")} };`);
+  body.push(`const result: ${a.types.outputs} = into ?? { ${outs.join(", ")} };`);
+  for (const t of model.outputs) {
+    const v = propertyAccess("result", t.name);
+    const what = stringLiteral(`${a.className}.predict: into.${t.name} has `);
+    const need = stringLiteral(` values, ${per(t)} per example are needed for `);
+    body.push(`if (into !== undefined && !(${v}.length >= count * ${per(t)})) throw new RangeError(${what} + ${v}.length + ${need} + count + " examples");`);
+  }
   const loop: string[] = [`const n = Math.min(${model.batch}, count - start);`];
   for (const t of model.inputs) {
     const id = inputNode(s.plan, t.name);

@@ -7,6 +7,7 @@ import { Scope, StructureKind } from "ts-morph";
 import type { ModelProgram, StateTensor, TensorSpec } from "../../program/types.js";
 import { planModel } from "../../plan/step-values.js";
 import type { ModelPlan, StepName } from "../../plan/step-values.js";
+import { STEP_NAMES } from "../../plan/step-values.js";
 import { sizeOf } from "../../ir/shapes.js";
 import type { SourceText } from "./step.js";
 import { makeStepEmitter, stateView, stepBody } from "./step.js";
@@ -17,6 +18,7 @@ import type { PoolPairs } from "./op-code.js";
 import type { ApiContext } from "./model-api.js";
 import { evaluateMethod, fitMethod, learningRateMethod, predictMethod, trainStepMethod } from "./model-api.js";
 import { sequenceMethods } from "./model-sequence.js";
+import { inputGradientMethod, integratedGradientsMethod, saliencyMethod } from "./model-trust.js";
 import type { Namer } from "./names.js";
 import { commentText, propertyKey, stringLiteral } from "./names.js";
 
@@ -90,12 +92,12 @@ export function emitModel(model: ModelProgram, names: ModelNames, mod: ModuleCon
 
   // Pairs and scratch are per step graph; the planner asks for scratch node by node.
   const pairsOf = new Map<StepName, PoolPairs>();
-  for (const step of ["predict", "evaluate", "train"] as const) {
+  for (const step of STEP_NAMES) {
     const sg = model[step];
     if (sg) pairsOf.set(step, pairPools(sg.graph.nodes));
   }
   const plan = planModel(model, (n, g) => {
-    const step = (["predict", "evaluate", "train"] as const).find((s) => model[s]?.graph === g)!;
+    const step = STEP_NAMES.find((s) => model[s]?.graph === g)!;
     return scratchOf(n, pairsOf.get(step)!, (id) => g.nodes[id]!.shape);
   }, { fuse: meta.fuse });
   const cls = new ClassContext(mod, plan, runtimeNames);
@@ -107,7 +109,7 @@ export function emitModel(model: ModelProgram, names: ModelNames, mod: ModuleCon
     const em = makeStepEmitter(cls, model, sp, pairsOf.get(sp.step)!);
     emitters[sp.step] = { em, plan: sp };
     const body = stepBody(em, sp, source);
-    const name = { predict: "runPredict", evaluate: "runEvaluate", train: "runTrain" }[sp.step];
+    const name = runMethodName(sp.step);
     runMethods.push(method(name, body, { scope: Scope.Private, returnType: "void" }));
   }
 
@@ -145,9 +147,9 @@ export function emitModel(model: ModelProgram, names: ModelNames, mod: ModuleCon
   }));
   if (model.predict) {
     methods.push(method("predict", predictMethod(api), {
-      parameters: [{ name: "inputs", type: types.inputs }],
+      parameters: [{ name: "inputs", type: types.inputs }, { name: "into", type: types.outputs, hasQuestionToken: true }],
       returnType: types.outputs,
-      docs: [`Any number of examples; runs in chunks of ${model.batch} (the last one padded).`],
+      docs: [`Any number of examples; runs in chunks of ${model.batch} (the last one padded). With \`into\`, the outputs are written there (each array at least examples × its per-example size) and \`into\` is returned: nothing is allocated.`],
     }));
     if (emitters.predict) methods.push(...sequenceMethods({ model, className, predict: emitters.predict, use }));
     // A declared output named `score` (an autoencoder's per-example reconstruction error) is the model's
@@ -186,6 +188,7 @@ export function emitModel(model: ModelProgram, names: ModelNames, mod: ModuleCon
       returnType: `Promise<FitResult<${types.metrics}>>`,
     }));
   }
+  methods.push(...trustMethods(api));
   methods.push(...saveLoadMethods(model, cls, className, use));
   methods.push(method("parameters", [`return { ${model.state.filter((s) => s.role === "param").map((s) => `${propertyKey(s.name)}: ${stateView(cls, model, s.name)}`).join(", ")} };`], {
     returnType: "Record<string, Float32Array>",
@@ -245,6 +248,36 @@ export function emitModel(model: ModelProgram, names: ModelNames, mod: ModuleCon
   };
   statements.push(klass);
   return { statements, plan, usesFit };
+}
+
+/** The private method running a step: runPredict, runEvaluate, runTrain, runInputGradient, runSaliency. */
+export const runMethodName = (step: StepName): string => `run${step[0]!.toUpperCase()}${step.slice(1)}`;
+
+/** inputGradient, saliency and integratedGradients, for the steps present (model-trust.ts). */
+function trustMethods(api: ApiContext): OptionalKind<MethodDeclarationStructure>[] {
+  const out: OptionalKind<MethodDeclarationStructure>[] = [];
+  const B = api.model.batch;
+  if (api.emitters.inputGradient) {
+    const m = inputGradientMethod(api);
+    out.push(method("inputGradient", m.body, {
+      parameters: [{ name: "batch", type: api.types.batch }], returnType: m.returnType,
+      docs: [`Per example: the loss (eval mode) and its gradient with respect to each float field the model reads. Any number of examples, in chunks of ${B}.`],
+    }));
+  }
+  if (api.emitters.saliency) {
+    const s = saliencyMethod(api);
+    out.push(method("saliency", s.body, {
+      parameters: [{ name: "inputs", type: api.types.inputs }, { name: "classIndex", type: "number | ArrayLike<number>" }], returnType: s.returnType,
+      docs: ["Per example: the score `classIndex` of the first output (a flat index into one example's output; one for all, or one per example) and its gradient with respect to each float input."],
+    }));
+    const ig = integratedGradientsMethod(api);
+    out.push(method("integratedGradients", ig.body, {
+      parameters: [{ name: "inputs", type: api.types.inputs }, { name: "classIndex", type: "number | ArrayLike<number>" }, { name: "options", type: ig.optionsType, initializer: "{}" }],
+      returnType: ig.returnType,
+      docs: ["Integrated gradients of the score `classIndex` along the straight path from `baseline` (default zeros; one example) to each input, midpoint rule over `steps` points (default 100). Σ attributions ≈ scores − baselineScores."],
+    }));
+  }
+  return out;
 }
 
 /** Constants that need memory (not inlined as literals) are written once, in the constructor. */

@@ -11,6 +11,9 @@ import type { ClassDeclarationStructure, MethodDeclarationStructure, OptionalKin
 import { Scope, StructureKind } from "ts-morph";
 import type { ModelProgram } from "../../../program/types.js";
 import type { EmittedModel } from "../../ts/model-class.js";
+import { runMethodName } from "../../ts/model-class.js";
+import type { StepName } from "../../../program/types.js";
+import { STEP_NAMES } from "../../../program/types.js";
 import type { FieldDecl } from "../../ts/context.js";
 import type { Thunk } from "./step-wasm.js";
 
@@ -38,7 +41,7 @@ export interface GlueModel {
   /** Pages of the model's memory (arena + matmul scratch). */
   pages: number;
   /** Exported run function of each step present. */
-  runs: Partial<Record<"predict" | "evaluate" | "train", string>>;
+  runs: Partial<Record<StepName, string>>;
   thunks: Thunk[];
   /** Thunks of the module's other models: imported by the shared module, never called by this class. */
   foreignThunks?: string[];
@@ -47,7 +50,8 @@ export interface GlueModel {
   seed: number;
 }
 
-const RUN_METHOD = { runPredict: "predict", runEvaluate: "evaluate", runTrain: "train" } as const;
+/** Private run method → its step (runPredict → predict, …, every step a model may have). */
+const RUN_METHOD = new Map<string, StepName>(STEP_NAMES.map((s) => [runMethodName(s), s]));
 
 /** Rewrites the class structure of one model in place. */
 export function wasmClass(g: GlueModel): void {
@@ -98,7 +102,7 @@ export function wasmClass(g: GlueModel): void {
       ];
       m.docs = ["Allocates the Wasm memory once, instantiates the step functions, and initialises the state from `seed` (the same seed gives the same weights as the TS target)."];
     }
-    const step = RUN_METHOD[m.name as keyof typeof RUN_METHOD];
+    const step = RUN_METHOD.get(m.name);
     if (step !== undefined) {
       const run = g.runs[step];
       if (run === undefined) throw new Error(`wasm glue: no Wasm function for ${step}`);

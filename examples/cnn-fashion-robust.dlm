@@ -1,0 +1,28 @@
+// Fashion-MNIST, adversarially trained: cnn-fashion.dlm's network, trained on FGSM-perturbed images
+// (each step perturbs its batch by eps·sign(∂loss/∂image), computed in the same compiled step, and
+// minimises mix·clean loss + (1 − mix)·perturbed loss). Compare with the plain network:
+//   dlm train examples/cnn-fashion-robust.dlm --target wasm --save robust.safetensors
+//   dlm attack examples/cnn-fashion-robust.dlm --checkpoint robust.safetensors --eps 0.1
+// Needs Debian's data set: apt-get install dataset-fashion-mnist
+
+model FashionCnn {
+  input  image: f32[B, 1, 28, 28]
+  output logits: f32[B, 10]
+
+  logits = image
+    |> Conv2d(32, kernel: 3, pad: same) |> relu |> max_pool(2)
+    |> Conv2d(64, kernel: 3, pad: same) |> relu |> max_pool(2)
+    |> flatten |> dropout(0.3) |> Dense(128) |> relu |> Dense(10)
+}
+
+data Fashion = fashion_mnist() |> map(image: reshape(image, [1, 28, 28]))
+
+train FashionCnn on Fashion {
+  loss        cross_entropy(logits, label)
+  optimizer   adam(lr: 1e-3)
+  adversarial fgsm(eps: 0.1, mix: 0.5)
+  batch       64
+  epochs      6
+  metrics     accuracy(logits, label)
+  seed        42
+}
