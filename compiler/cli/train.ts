@@ -16,7 +16,9 @@ import { DataError } from "../../runtime/data/errors.js";
 import { ProgressReporter } from "../../runtime/progress.js";
 import { loadDataWithInfo, type DataInfo } from "./data.js";
 import { formatBaseline } from "./data-text.js";
-import { saveVocabToCheckpoint } from "../../runtime/data/vocab-checkpoint.js";
+import { addCheckpointMetadata, saveVocabToCheckpoint } from "../../runtime/data/vocab-checkpoint.js";
+import { standardizeMetadata } from "./forecast.js";
+import { sequenceReportLines } from "./sequence-reports.js";
 import type { Io } from "./io.js";
 import { readSource } from "./io.js";
 import { intOption, oneOf, parseCommandArgs, UsageError } from "./usage.js";
@@ -179,6 +181,7 @@ export async function trainCommand(args: string[], io: Io): Promise<number> {
   if (values.save !== undefined) {
     await model.save(values.save);
     if (dataInfo.vocab) await saveVocabToCheckpoint(values.save, dataInfo.vocab);
+    if (dataInfo.stats.value) await addCheckpointMetadata(values.save, standardizeMetadata(dataInfo.stats.value));
   }
   const samplesPerSecond = seconds > 0 ? trainedSamples / seconds : 0;
   if (values.json) {
@@ -189,6 +192,7 @@ export async function trainCommand(args: string[], io: Io): Promise<number> {
     if (validationMetrics) io.out(`validation: ${show(validationMetrics)}\n`);
     else io.out(`test: ${testMetrics ? show(testMetrics) : "(no test part)"}\n`);
     if (dataInfo.baseline) io.out(`${formatBaseline(dataInfo.baseline)}\n`);
+    for (const line of sequenceReportLines(model, modelProgram, parts, dataInfo)) io.out(`${line}\n`);
     io.err(`trained ${train.model} for ${result.epochs.length} epoch${result.epochs.length === 1 ? "" : "s"} in ${seconds.toFixed(1)} s (${Math.round(samplesPerSecond).toLocaleString("en-US")} samples/s)${values.save ? `; saved ${values.save}` : ""}\n`);
   }
   return 0;
