@@ -14,8 +14,6 @@ import { pcaCommand, pcaHelp } from "./pca.js";
 import { evaluateCommand, evaluateHelp } from "./evaluate.js";
 import { generateCommand, generateHelp } from "./generate.js";
 import { forecastCommand, forecastHelp } from "./forecast.js";
-import { generateCommand, generateHelp } from "./generate.js";
-import { forecastCommand, forecastHelp } from "./forecast.js";
 import { attackCommand, attackHelp } from "./attack.js";
 import { explainCommand, explainHelp } from "./explain.js";
 
@@ -34,8 +32,6 @@ const commands: Record<string, Command> = {
   reconstruct: { summary: "an autoencoder's test reconstructions: MSE and a PNG grid", help: reconstructHelp, run: reconstructCommand },
   anomaly: { summary: "one-class anomaly detection with a model's score output: AUROC per class", help: anomalyHelp, run: anomalyCommand },
   pca: { summary: "the PCA reconstruction baseline of a file's data", help: pcaHelp, run: pcaCommand },
-  generate: { summary: "sample text from a trained character language model", help: generateHelp, run: generateCommand },
-  forecast: { summary: "continue a series with a trained forecaster, printing the values", help: forecastHelp, run: forecastCommand },
   generate: { summary: "sample text from a trained character language model", help: generateHelp, run: generateCommand },
   forecast: { summary: "continue a series with a trained forecaster, printing the values", help: forecastHelp, run: forecastCommand },
   attack: { summary: "clean and adversarial (FGSM/PGD) accuracy of a trained classifier", help: attackHelp, run: attackCommand },
