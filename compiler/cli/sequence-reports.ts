@@ -7,9 +7,9 @@
 //   pairs       greedy decoding (the class's translate()): exact match on the training pairs, and the
 //               character F-score (chrF) of the held-out translations beside the copy-the-input baseline.
 //
-// chrF (Popović 2015, as sacreBLEU computes it by default): character n-grams for n = 1…6 with spaces
-// removed, matches clipped by the reference counts and summed over the corpus; precision and recall
-// averaged over n; F_β with β = 2 (recall weighs more). Reported ×100.
+// chrF (Popović 2015): character n-grams for n = 1…6 with whitespace removed, matches clipped by the
+// reference counts and summed over the corpus; precision and recall each averaged over the orders that
+// occur; F_β with β = 2 (recall weighs more). Reported ×100.
 
 import type { Dataset } from "../../runtime/data/dataset.js";
 import type { MeanStd } from "../../runtime/data/series.js";
