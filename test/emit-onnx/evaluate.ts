@@ -303,15 +303,22 @@ function run(n: DecodedNode, ins: Array<T | undefined>): T {
     case "MaxPool": return pool(x, a, true);
     case "AveragePool": return pool(x, a, false);
     case "Resize": {
-      // mode nearest, asymmetric coordinates, floor: out[i] = in[floor(i / scale)].
+      // mode nearest with asymmetric coordinates: out[i] = in[nearest(i / scale)].
       if (a.string("mode", "") !== "nearest" || a.string("coordinate_transformation_mode", "") !== "asymmetric") throw new Error("Resize: unsupported mode");
+      const rounding: Record<string, (v: number) => number> = {
+        floor: Math.floor,
+        ceil: Math.ceil,
+        round_prefer_floor: (v) => (v % 1 === 0.5 ? Math.floor(v) : Math.round(v)),
+        round_prefer_ceil: (v) => (v % 1 === 0.5 ? Math.ceil(v) : Math.round(v)),
+      };
+      const nearest = rounding[a.string("nearest_mode", "round_prefer_floor")]!;
       const scales = ints(z);
       const dims = x.dims.map((d, i) => Math.floor(d * scales[i]!));
       const st = strides(x.dims);
       const out = new Float64Array(size(dims));
       each(dims, (f, idx) => {
         let s = 0;
-        idx.forEach((v, k) => (s += Math.min(Math.floor(v / scales[k]!), x.dims[k]! - 1) * st[k]!));
+        idx.forEach((v, k) => (s += Math.min(nearest(v / scales[k]!), x.dims[k]! - 1) * st[k]!));
         out[f] = x.data[s]!;
       });
       return t(dims, out);

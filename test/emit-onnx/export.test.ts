@@ -113,6 +113,13 @@ describe("ONNX export", () => {
     for (const op of ["Gather", "Slice", "Concat", "Tanh"]) expect(ops).toContain(op);
   });
 
+  it("ViT: the class token broadcast to a batch read from the input's Shape at run time", () => {
+    const decoded = checkExample("vit", 2, 3, 1);
+    const ops = decoded.graph.nodes.map((n) => n.opType);
+    expect(ops).toContain("Shape");
+    expect(ops).toContain("Expand");
+  });
+
   it("the initial weights are the ones the generated class starts from (same seed)", async () => {
     const program = lowerExample("mlp", 2).program;
     const m = program.models[0]!;
