@@ -2,7 +2,8 @@
 // public predict(): generate (sliding window, seeded sampling: same seed → same ids, TS == Wasm on the same
 // weights), forecast (predictions fed back), translate (greedy decoding until the end id).
 
-import { describe, expect, it } from "vitest";
+import { afterEach, describe, expect, it } from "vitest";
+import { countAllocations, restoreAllocations } from "../support/count-allocations.js";
 import { frontEnd } from "../../compiler/frontend.js";
 import { lowerProgram } from "../../compiler/lower/index.js";
 import { optimizeProgram } from "../../compiler/pipeline.js";
@@ -105,6 +106,8 @@ function referenceGenerate(m: SeqModel, batch: number, prompt: number[], steps: 
   return out;
 }
 
+afterEach(() => restoreAllocations());
+
 describe("sequence entry points", () => {
   it("are given by the model's signature", () => {
     const p = compile();
@@ -139,6 +142,24 @@ describe("sequence entry points", () => {
     expect(() => m.generate([4, 12])).toThrow(/outside 0\.\.11/);
     expect(() => m.generateText("aé")).toThrow(/outside the vocabulary: "é"/);
   }, 60_000);
+
+  it("generate and forecast: what a call allocates does not grow with its length", async () => {
+    const lm = await (await classes(compile(1), "Lm")).wasm.create({ seed: 7 });
+    const fc = await (await classes(compile(), "Fc")).ts.create({ seed: 3 });
+    const counted = (run: () => unknown): Record<string, number> => {
+      const counts = countAllocations();
+      try {
+        run();
+      } finally {
+        restoreAllocations();
+      }
+      return { ...counts };
+    };
+    lm.generate([4, 5], { steps: 2, seed: 1 }); // warm: first calls may build lazily
+    expect(counted(() => lm.generate([4, 5], { steps: 40, seed: 1, temperature: 1, topK: 3 }))).toEqual(counted(() => lm.generate([4, 5], { steps: 3, seed: 1, temperature: 1, topK: 3 })));
+    fc.forecast([1, 2, 3, 4, 5], 2);
+    expect(counted(() => fc.forecast([1, 2, 3, 4, 5], 60))).toEqual(counted(() => fc.forecast([1, 2, 3, 4, 5], 4)));
+  }, 120_000);
 
   it("forecast: each prediction is fed back into the window", async () => {
     const { ts, wasm } = await classes(compile(), "Fc");

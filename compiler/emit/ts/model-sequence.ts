@@ -149,7 +149,7 @@ function generateMethods(c: SequenceContext): Method[] {
         { name: "options", type: `${optionsType.slice(0, -2)}; vocab?: ${vocabType} }`, initializer: "{}" },
       ],
       returnType: "string",
-      docs: [`generate() on text: the prompt encoded with the character vocabulary (default: the ${v}-id one of the chars() data), the generated ids decoded (without the prompt).`],
+      docs: [`generate() on text: the prompt encoded with \`vocab\`, the generated ids decoded (without the prompt). Pass the vocabulary the model was trained with (\`dlm train --save\` stores it in the checkpoint: runtime readCheckpointVocab); the default is the fixed ${v}-id alphabet.`],
       statements: text,
     },
   ];
@@ -280,7 +280,7 @@ function translateMethods(c: SequenceContext): Method[] {
       name: "translateText",
       parameters: [{ name: "sources", type: "readonly string[]" }, { name: "options", type: `{ vocab?: ${vocabType} }`, initializer: "{}" }],
       returnType: "string[]",
-      docs: ["translate() on text, with the character vocabulary of the char_pairs() data (or `vocab`)."],
+      docs: ["translate() on text, encoded and decoded with `vocab`: the one the model was trained with (saved in the checkpoint by `dlm train --save`); the default is the fixed alphabet."],
       statements: text,
     },
   ];
