@@ -194,6 +194,8 @@ function convertNode(n: Node, c: ConvertContext, weights: Readonly<Weights>, fus
     case "input":
       return n.attrs.name;
     case "param": {
+      // Two nodes reading one parameter share its initializer.
+      if (c.b.initializers.some((t) => t.name === n.attrs.name)) return n.attrs.name;
       const w = weights[n.attrs.name];
       const count = n.shape.reduce((a, d) => a * d, 1);
       if (!w) throw new RangeError(`no weights for parameter "${n.attrs.name}"`);
