@@ -1,4 +1,5 @@
-// Overfitting made visible: the same wide perceptron trained on only 1,000 digits, twice.
+// Overfitting made visible: the same wide perceptron trained on only 1,000 Fashion-MNIST images, twice.
+// Needs Debian's data set: apt-get install dataset-fashion-mnist
 //   Memorizer   — no regularization: it fits its 1,000 training images perfectly and generalizes worse.
 //   Regularized — dropout, weight decay and early stopping (the best validation epoch's weights are
 //                 restored at the end): the train − validation gap shrinks.
@@ -22,10 +23,12 @@ model Regularized {
     |> Dense(512) |> relu |> dropout(0.5) |> Dense(10)
 }
 
-// 1,000 training images; the validation and test parts are the same for both models.
-data FewDigits = mnist() |> split(train: 1000, validation: 2000, test: 2000, seed: 7)
+// 1,000 training images from Fashion-MNIST's training file; validation and test parts the same for both.
+data FewClothes = idx(images: "/usr/share/datasets/fashion-mnist/train-images-idx3-ubyte.gz",
+                      labels: "/usr/share/datasets/fashion-mnist/train-labels-idx1-ubyte.gz")
+  |> split(train: 1000, validation: 2000, test: 5000, seed: 7)
 
-train Memorizer on FewDigits {
+train Memorizer on FewClothes {
   loss      cross_entropy(logits, label)
   optimizer adam(lr: 1e-3)
   batch     50
@@ -35,7 +38,7 @@ train Memorizer on FewDigits {
   seed      42
 }
 
-train Regularized on FewDigits {
+train Regularized on FewClothes {
   loss      cross_entropy(logits, label)
   optimizer adamw(lr: 1e-3, weight_decay: 0.1)
   batch     50
