@@ -74,7 +74,8 @@ export function predictMethod(a: ApiContext): string[] {
     const id = inputNode(s.plan, t.name);
     if (id === undefined) continue;
     const view = s.em.arr(id);
-    loop.push(`${view}.set(${propertyAccess("inputs", t.name)}.subarray(start * ${per(t)}, (start + n) * ${per(t)}));`);
+    // element loops, not set(subarray(…)): a subarray is an allocation per chunk
+    loop.push(`for (let i = 0, o = start * ${per(t)}; i < n * ${per(t)}; i++) ${view}[i] = ${propertyAccess("inputs", t.name)}[o + i]!;`);
     loop.push(`if (n < ${model.batch}) ${view}.fill(0, n * ${per(t)});`);
   }
   loop.push(`this.runPredict();`);
@@ -83,7 +84,7 @@ export function predictMethod(a: ApiContext): string[] {
     const st = s.plan.storage.get(id);
     const dst = propertyAccess("result", t.name);
     if (st?.kind === "literal") loop.push(`${dst}.fill(${numberLiteral(st.value)}, start * ${per(t)}, (start + n) * ${per(t)});`);
-    else loop.push(`${dst}.set(${s.em.arr(id)}.subarray(0, n * ${per(t)}), start * ${per(t)});`);
+    else loop.push(`for (let i = 0, o = start * ${per(t)}; i < n * ${per(t)}; i++) ${dst}[o + i] = ${s.em.arr(id)}[i]!;`);
   }
   body.push(`for (let start = 0; start < count; start += ${model.batch}) {\n${loop.join("\n")}\n}`);
   body.push(`return result;`);
