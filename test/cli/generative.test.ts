@@ -175,4 +175,19 @@ describe("dlm evaluate", () => {
     expect(res.gap!.accuracy).toBeCloseTo(res.train!.accuracy! - res.validation!.accuracy!, 12);
     expect(res.test!.accuracy).toBeGreaterThan(0.7);
   }, 60_000);
+
+  it("after early stopping, the saved weights are the best epoch's: evaluate gives its validation loss", async () => {
+    const stopping = file("stop.dlm", readFileSync(classifier, "utf8").replace("epochs    2", "epochs    6").replace("seed      3", "seed      3\n  validate  every: 1, early_stop(patience: 2)").replace("lr: 3e-3", "lr: 2e-2"));
+    const ckpt = join(dir, "stop.safetensors");
+    const t = await runCli("train", stopping, "--save", ckpt, "--json");
+    expect(t.code, t.stderr).toBe(0);
+    const epochs = t.stdout.split("\n").filter((l) => l.includes('"event":"epoch"')).map((l) => JSON.parse(l) as { epoch: number; val_loss: number });
+    expect(epochs.length).toBeGreaterThan(1);
+    const best = epochs.reduce((a, b) => (b.val_loss < a.val_loss ? b : a));
+    // The run went on past its best epoch, so restoring is what makes the figures equal.
+    expect(best.epoch).toBeLessThan(epochs.length);
+    const r = await runCli("evaluate", stopping, "--checkpoint", ckpt, "--json");
+    const res = JSON.parse(r.stdout) as Record<string, Record<string, number>>;
+    expect(res.validation!.loss).toBeCloseTo(best.val_loss, 5);
+  }, 60_000);
 });
