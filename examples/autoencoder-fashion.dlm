@@ -4,8 +4,8 @@
 //
 //   dlm train examples/autoencoder-fashion.dlm --target wasm --save ae.safetensors   (test mse)
 //   dlm pca examples/autoencoder-fashion.dlm --components 32                          (the PCA baseline)
-//   dlm reconstruct examples/autoencoder-fashion.dlm --checkpoint ae.safetensors -o recon.png
-//   dlm anomaly examples/autoencoder-fashion.dlm --target wasm    (one class at a time: AUROC per class)
+//   dlm reconstruct examples/autoencoder-fashion.dlm --checkpoint ae.safetensors --pca 32 -o recon.png
+//   dlm anomaly examples/autoencoder-fashion.dlm --target wasm --epochs 10   (one class at a time: AUROC)
 
 model FashionAutoencoder {
   input  x: f32[B, 784]
