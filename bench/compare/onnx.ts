@@ -1,6 +1,7 @@
-// onnxruntime-node contenders (inference only, 1 and 2 intra-op threads): the protocol's MLP and CNN as dlm
-// exports them (compiler/emit/onnx: the optimized predict graph, batch axis symbolic, the initial weights
-// of seed 1), run by onnxruntime's CPU provider on batch 256.
+// onnxruntime-node contenders (inference only, 1 and 2 intra-op threads): the protocol's models (MLP, CNN,
+// and the char LSTM and Transformer of the sequence workloads) as dlm exports them (compiler/emit/onnx: the
+// optimized predict graph, batch axis symbolic, the initial weights of seed 1), run by onnxruntime's CPU
+// provider on the workload's inference batch (256 images, 32 sequences).
 //
 // onnxruntime-node is not a dependency: its install script downloads GPU libraries unless
 // ONNXRUNTIME_NODE_INSTALL=skip is set, which would make a plain `npm ci` fetch binaries. It is loaded only
@@ -15,8 +16,11 @@ import { existsSync, readFileSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import { pathToFileURL } from "node:url";
 import type { Contender, ContenderSource, Skipped, Workload } from "./protocol.js";
-import { TRAIN_BATCH, reasonOf } from "./protocol.js";
+import { reasonOf } from "./protocol.js";
+import type { GeneratedClass } from "./dlm.js";
 import { PROTOCOL_SOURCE, protocolClass } from "./dlm.js";
+import { SEQUENCE_SOURCE, randomTokens, sequenceClass } from "./dlm-sequence.js";
+import { SEQ_LENGTH } from "./sequence-workloads.js";
 
 /** The part of onnxruntime-node's API used here (the package ships its own types; it is not installed). */
 interface OrtTensor {
@@ -29,7 +33,7 @@ interface OrtSession {
 }
 interface Ort {
   InferenceSession: { create(model: Uint8Array, options: Record<string, unknown>): Promise<OrtSession> };
-  Tensor: new (type: "float32", data: Float32Array, dims: number[]) => OrtTensor;
+  Tensor: new (type: "float32" | "int32", data: Float32Array | Int32Array, dims: number[]) => OrtTensor;
 }
 
 export const ONNXRUNTIME_MISSING =
@@ -84,12 +88,35 @@ function loadOrt(): Promise<{ ort: Ort; line: string } | undefined> {
   return loaded;
 }
 
-const MODEL_OF: Partial<Record<string, string>> = { mlp: "BenchMlp", cnn: "BenchCnn" };
+/** Per workload: the .dlm source, the model, and dlm's own class of it (the reference for the check). */
+interface Protocol {
+  source: string;
+  model: string;
+  dlmClass: (w: Workload) => Promise<GeneratedClass>;
+  /** The timed batch's input (images in [0, 1), or token ids), for `count` examples of `perExample` values. */
+  input: (count: number, perExample: number) => Float32Array | Int32Array;
+}
 
-const exported = new Map<string, Promise<{ bytes: Uint8Array; inputName: string; inputShape: number[]; outputName: string }>>();
+const PROTOCOLS: Partial<Record<string, Protocol>> = {
+  mlp: { source: PROTOCOL_SOURCE, model: "BenchMlp", dlmClass: (w) => protocolClass(w, "ts"), input: (n, per) => randomInputs(n * per) },
+  cnn: { source: PROTOCOL_SOURCE, model: "BenchCnn", dlmClass: (w) => protocolClass(w, "ts"), input: (n, per) => randomInputs(n * per) },
+  lstm: { source: SEQUENCE_SOURCE, model: "BenchLstm", dlmClass: (w) => sequenceClass(w, "ts"), input: (n) => randomTokens(n * SEQ_LENGTH, 3) },
+  transformer: { source: SEQUENCE_SOURCE, model: "BenchTransformer", dlmClass: (w) => sequenceClass(w, "ts"), input: (n) => randomTokens(n * SEQ_LENGTH, 3) },
+};
+
+interface Exported {
+  bytes: Uint8Array;
+  inputName: string;
+  /** One example's input shape (the batch axis dropped). */
+  inputShape: number[];
+  inputDtype: "f32" | "i32";
+  outputName: string;
+}
+
+const exported = new Map<string, Promise<Exported>>();
 
 /** The protocol model as dlm's ONNX export (batch axis symbolic), compiled once per process. */
-function exportProtocol(model: string) {
+function exportProtocol(source: string, model: string, trainBatch: number): Promise<Exported> {
   let e = exported.get(model);
   if (e) return e;
   e = (async () => {
@@ -98,17 +125,17 @@ function exportProtocol(model: string) {
     const { optimizeProgram } = await import("../../compiler/pipeline.js");
     const { exportOnnx, initialWeights } = await import("../../compiler/emit/onnx/index.js");
     const file = "bench-protocol.dlm";
-    const front = frontEnd(PROTOCOL_SOURCE, file);
+    const front = frontEnd(source, file);
     const at = (batch: number) => {
       const m = optimizeProgram(lowerProgram(front.checked, file, { batch }).program).program.models.find((x) => x.name === model);
       if (!m) throw new Error(`the protocol source has no model ${model}`);
       return m;
     };
-    const m = at(TRAIN_BATCH);
-    const out = exportOnnx(m, { weights: initialWeights(m, 1), other: at(TRAIN_BATCH + 1) });
+    const m = at(trainBatch);
+    const out = exportOnnx(m, { weights: initialWeights(m, 1), other: at(trainBatch + 1) });
     if (out.batch !== "B") throw new Error(`the export has a fixed batch (${out.fixedBecause ?? "?"})`);
     const input = m.inputs[0]!;
-    return { bytes: out.bytes, inputName: input.name, inputShape: input.shape.slice(1), outputName: m.outputs[0]!.name };
+    return { bytes: out.bytes, inputName: input.name, inputShape: input.shape.slice(1), inputDtype: input.dtype, outputName: m.outputs[0]!.name };
   })();
   exported.set(model, e);
   return e;
@@ -120,9 +147,9 @@ function randomInputs(count: number): Float32Array {
 }
 
 async function makeOrt(ort: Ort, threads: number, workload: Workload): Promise<Contender | Skipped> {
-  const model = MODEL_OF[workload.name];
-  if (!model) return { skipped: `no ONNX export of the ${workload.label} protocol model in this bench yet` };
-  const { bytes, inputName, inputShape, outputName } = await exportProtocol(model);
+  const protocol = PROTOCOLS[workload.name];
+  if (!protocol) return { skipped: `no ONNX export of the ${workload.label} protocol model in this bench yet` };
+  const { bytes, inputName, inputShape, inputDtype, outputName } = await exportProtocol(protocol.source, protocol.model, workload.trainBatch);
   const session = await ort.InferenceSession.create(bytes, {
     intraOpNumThreads: threads,
     interOpNumThreads: 1,
@@ -130,11 +157,11 @@ async function makeOrt(ort: Ort, threads: number, workload: Workload): Promise<C
     graphOptimizationLevel: "all",
   });
   const batch = workload.inferBatch;
-  const x = randomInputs(batch * inputShape.reduce((a, b) => a * b, 1));
-  const feeds = { [inputName]: new ort.Tensor("float32", x, [batch, ...inputShape]) };
+  const x = protocol.input(batch, inputShape.reduce((a, b) => a * b, 1));
+  const feeds = { [inputName]: new ort.Tensor(inputDtype === "i32" ? "int32" : "float32", x, [batch, ...inputShape]) };
 
   // Same weights (seed 1) through dlm's TS target: the figures must be of the same computation.
-  const dlm = await (await protocolClass(workload, "ts")).create({ seed: 1 });
+  const dlm = await (await protocol.dlmClass(workload)).create({ seed: 1 });
   const want = dlm.predict({ [inputName]: x })[outputName]!;
   const got = (await session.run(feeds))[outputName]!.data;
   let diff = 0;
@@ -145,7 +172,7 @@ async function makeOrt(ort: Ort, threads: number, workload: Workload): Promise<C
   }
   return {
     name: `onnxruntime-${threads}t`,
-    batch: TRAIN_BATCH,
+    batch: workload.trainBatch,
     predictBatch: batch,
     trainStep: () => {
       throw new Error("inference only: the ONNX export holds the predict graph");
