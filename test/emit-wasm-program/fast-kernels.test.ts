@@ -2,7 +2,8 @@
 // max pool (with and without argmax; odd sizes, vector tails, NaN and ±0 ties), and the Winograd
 // F(2×2, 3×3) convolution (odd sizes, paddings 0–2, chunks with a tail) against a float64 direct conv;
 // the indexing ops (gather / scatter_add rows, take / scatter along an axis, with ignored labels and the
-// position of a bad index) against the runtime kernels and a direct loop.
+// position of a bad index) against the runtime kernels and a direct loop; average pooling, nearest
+// upsampling (and their backward ops) and pad's placement against the runtime kernels / a direct loop.
 
 import { describe, expect, it } from "vitest";
 import { WasmModule } from "../../compiler/emit/wasm/module.js";
@@ -13,6 +14,8 @@ import { addPadPlanes, addWinogradInput, addWinogradOutput, addWinogradWeights, 
 import { expectNormClose } from "./helpers.js";
 import { gatherRows, maxPool2d, pool2dGeometry, scatterAddRows, scatterAlongLastAxis, takeAlongLastAxis } from "../../runtime/index.js";
 import { addAlongAxisOp, addRowsOp } from "../../compiler/emit/wasm/program/index-ops.js";
+import { addAvgPool, addPlace, addUpsample, padPlan } from "../../compiler/emit/wasm/program/spatial.js";
+import { avgPool2d, avgPool2dBackward, upsampleNearest2d, upsampleNearest2dBackward } from "../../runtime/index.js";
 
 type Fn = (...args: number[]) => void;
 
@@ -185,6 +188,83 @@ describe("wasm fast kernels", () => {
       // without an ignore value, −100 is a bad label at its position
       expect(w.exports.run_t!(4 * A, 4 * I, 4 * Y, outer, len, inner, 0, 0)).toBe(idx.indexOf(-100));
       expect(w.exports.run_u!(4 * A, 4 * I, 4 * Y, outer, len, inner, 0, 0)).toBe(idx.indexOf(-100));
+    }
+  });
+
+  it("avg pool, upsampling (+ backward) and pad's placement = runtime kernels / a direct loop", async () => {
+    const mod = await WasmModule.create();
+    addAvgPool(mod, "ap", false);
+    addAvgPool(mod, "apb", true);
+    addUpsample(mod, "up", false);
+    addUpsample(mod, "upb", true);
+    addPlace(mod, "pl");
+    for (const [k, n] of [["ap", 13], ["apb", 13], ["up", 6], ["upb", 6], ["pl", 9]] as const) {
+      const params = Object.fromEntries(Array.from({ length: n }, (_, i) => [`p${i}`, "i32" as const]));
+      mod.addFunction(`run_${k}`, { params, result: "none", export: true }, (f, p) => [f.call(k, Object.values(p).map((l) => l.get()))]);
+    }
+    const w = loadWasmSync<Record<string, Fn>>(mod.finish().binary, ["run_ap", "run_apb", "run_up", "run_upb", "run_pl"], { initialPages: pagesFor(1 << 22) });
+    const mem = new Float32Array(w.memory.buffer);
+    const r = rand(31);
+    const [A, Y] = [0, 1 << 19];
+    for (const [n, c, h, wd, k, s, pad] of [[2, 3, 8, 8, 2, 2, 0], [1, 2, 7, 9, 3, 2, 1], [2, 1, 5, 6, 3, 1, 1], [1, 1, 4, 4, 4, 4, 2]] as const) {
+      const g = pool2dGeometry(n, c, h, wd, k, k, s, s, pad, pad);
+      const x = Float32Array.from({ length: n * c * h * wd }, r);
+      const y = new Float32Array(n * c * g.oh * g.ow);
+      avgPool2d(x, y, g);
+      mem.set(x, A);
+      w.exports.run_ap!(4 * A, 4 * Y, n * c, h, wd, k, k, g.oh, g.ow, s, s, pad, pad);
+      expectNormClose(mem.slice(Y, Y + y.length), y, `avg pool ${[n, c, h, wd, k, s, pad]}`);
+      const dy = Float32Array.from({ length: y.length }, r);
+      const dx = new Float32Array(x.length).fill(5);
+      avgPool2dBackward(dy, dx, g);
+      mem.set(dy, A);
+      mem.fill(5, Y, Y + x.length);
+      w.exports.run_apb!(4 * A, 4 * Y, n * c, h, wd, k, k, g.oh, g.ow, s, s, pad, pad);
+      expectNormClose(mem.slice(Y, Y + x.length), dx, `avg pool backward ${[n, c, h, wd, k, s, pad]}`);
+    }
+    for (const [n, c, h, wd, f] of [[2, 3, 4, 5, 2], [1, 1, 3, 3, 3], [1, 2, 2, 7, 1]] as const) {
+      const x = Float32Array.from({ length: n * c * h * wd }, r);
+      const y = new Float32Array(x.length * f * f);
+      upsampleNearest2d(x, y, n, c, h, wd, f);
+      mem.set(x, A);
+      w.exports.run_up!(4 * A, 4 * Y, n * c, h, wd, f);
+      expect(mem.slice(Y, Y + y.length), `upsample ${[n, c, h, wd, f]}`).toEqual(y);
+      const dy = Float32Array.from({ length: y.length }, r);
+      const dx = new Float32Array(x.length);
+      upsampleNearest2dBackward(dy, dx, n, c, h, wd, f);
+      mem.set(dy, A);
+      w.exports.run_upb!(4 * A, 4 * Y, n * c, h, wd, f);
+      expectNormClose(mem.slice(Y, Y + x.length), dx, `upsample backward ${[n, c, h, wd, f]}`);
+    }
+    const cases: [number[], [number, number][]][] = [
+      [[2, 3, 4, 5], [[0, 0], [0, 0], [1, 2], [2, 1]]],
+      [[3, 7], [[1, 0], [0, 3]]],
+      [[2, 3, 4], [[0, 0], [2, 0], [0, 0]]],
+      [[5], [[0, 0]]],
+      [[2, 1, 3, 2, 2], [[0, 0], [0, 0], [1, 0], [0, 0], [0, 1]]],
+    ];
+    for (const [shape, pads] of cases) {
+      const plan = padPlan(shape, pads)!;
+      const x = Float32Array.from({ length: shape.reduce((p, d) => p * d, 1) }, r);
+      const out = shape.map((d, i) => d + pads[i]![0] + pads[i]![1]);
+      const ref = new Float32Array(out.reduce((p, d) => p * d, 1));
+      // direct loop: element (multi-index) i of x goes to i + pads-before in y
+      for (let flat = 0; flat < x.length; flat++) {
+        let rest = flat;
+        let at = 0;
+        let stride = 1;
+        for (let a = shape.length - 1; a >= 0; a--) {
+          const i = rest % shape[a]!;
+          rest = Math.floor(rest / shape[a]!);
+          at += (i + pads[a]![0]) * stride;
+          stride *= out[a]!;
+        }
+        ref[at] = x[flat]!;
+      }
+      mem.set(x, A);
+      mem.fill(0, Y, Y + ref.length);
+      w.exports.run_pl!(4 * A, 4 * Y + plan.offset, ...plan.dims, plan.rowBytes, ...plan.strides);
+      expect(mem.slice(Y, Y + ref.length), `pad ${shape} ${JSON.stringify(pads)}`).toEqual(ref);
     }
   });
 });

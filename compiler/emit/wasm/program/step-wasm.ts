@@ -7,6 +7,7 @@
 // - conv2d → Winograd (winograd.ts) when 3×3 stride 1, else im2col + matmul; 2×2 max pooling → SIMD;
 // - gather / scatter_add / take_along_axis / scatter_along_axis → index-ops.ts, with the node's TS code
 //   as a thunk called only on a bad index (to throw the TS target's error);
+// - avg pooling, nearest upsampling (+ backward ops), pad → spatial.ts;
 // - anything else → a call of an imported JS thunk running the TS target's code for that node (and for
 //   the non-native nodes right after it), on views made once when the model is created.
 
@@ -27,6 +28,7 @@ import { elementwiseGroup } from "./ew-tree.js";
 import { addCol2imAdd, addIm2col } from "./im2col.js";
 import { addMaxPool, addMaxPool2x2, addMaxPoolBackward } from "./pool.js";
 import { addAlongAxisOp, addRowsOp } from "./index-ops.js";
+import { addAvgPool, addPlace, addUpsample, padPlan } from "./spatial.js";
 import { addPadPlanes, addWinogradInput, addWinogradOutput, addWinogradWeights, tileStride, winogradApplies, winogradGeometry, winogradScratch } from "./winograd.js";
 import { addUniform, fmix32 } from "./random.js";
 import type { SoftmaxKind } from "./rows.js";
@@ -287,7 +289,39 @@ export function emitStepWasm(mod: WasmModule, k: ModuleKernels, model: ModelProg
     ]];
   };
 
+  /** avg pooling, nearest upsampling (and their backward ops) and pad: spatial.ts. */
+  const spatial = (n: Node): Call[] | null => {
+    if (n.op === "pad") {
+      const plan = padPlan(node(n.inputs[0]!).shape, n.attrs.pads);
+      if (plan === null) return null;
+      const place = kernel("place", (nm) => addPlace(mod, nm));
+      const [px, py] = [ptr(n.inputs[0]!), ptr(n.id)];
+      return [(f) => [f.fill(py, 0, sizeOf(n.shape) * 4), f.call(place, [px, py + plan.offset, ...plan.dims, plan.rowBytes, ...plan.strides])]];
+    }
+    if (n.dtype !== "f32") return null;
+    if (n.op === "avg_pool2d" || n.op === "avg_pool2d_backward") {
+      const backward = n.op === "avg_pool2d_backward";
+      const [N, C, H, W] = (backward ? n.shape : node(n.inputs[0]!).shape) as [number, number, number, number];
+      const [, , OH, OW] = (backward ? node(n.inputs[0]!).shape : n.shape) as [number, number, number, number];
+      const a = n.attrs;
+      const fn = kernel(`avgpool|${backward}`, (nm) => addAvgPool(mod, nm, backward));
+      const [pa, py] = [ptr(n.inputs[0]!), ptr(n.id)];
+      return [(f) => [f.call(fn, [pa, py, N * C, H, W, a.kernel[0], a.kernel[1], OH, OW, a.stride[0], a.stride[1], a.pad[0], a.pad[1]])]];
+    }
+    if (n.op === "upsample_nearest2d" || n.op === "upsample_nearest2d_backward") {
+      const [sh, sw] = n.attrs.scale;
+      if (sh !== sw) return null;
+      const backward = n.op === "upsample_nearest2d_backward";
+      const [N, C, h, w] = (backward ? n.shape : node(n.inputs[0]!).shape) as [number, number, number, number];
+      const fn = kernel(`upsample|${backward}`, (nm) => addUpsample(mod, nm, backward));
+      const [pa, py] = [ptr(n.inputs[0]!), ptr(n.id)];
+      return [(f) => [f.call(fn, [pa, py, N * C, h, w, sh])]];
+    }
+    return null;
+  };
+
   const native = (n: Node): Call[] | null => {
+    if (n.op === "pad" || n.op === "avg_pool2d" || n.op === "avg_pool2d_backward" || n.op === "upsample_nearest2d" || n.op === "upsample_nearest2d_backward") return spatial(n);
     if (n.op === "gather" || n.op === "scatter_add" || n.op === "take_along_axis" || n.op === "scatter_along_axis") return indexOp(n);
     if (n.op === "random_uniform" && n.attrs.low === 0 && n.attrs.high === 1 && n.dtype === "f32") {
       const fn = kernel("uniform", (nm) => addUniform(mod, nm));
