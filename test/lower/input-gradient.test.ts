@@ -127,4 +127,23 @@ describe("adversarial setting diagnostics", () => {
     expect(codes("adversarial pgd(eps: 0.1)")).toEqual([expect.stringMatching(/^DLM3014 unknown adversarial method 'pgd'/)]);
     expect(codes("adversarial fgsm(eps: 0.1), fgsm(eps: 0.2)")).toEqual([expect.stringMatching(/^DLM3009 adversarial takes one method/)]);
   });
+  it("rejects the setting in a step block, at the setting", () => {
+    const text = `
+model M {
+  input  image: f32[B, 28, 28]
+  output logits: f32[B, 10]
+  logits = image |> flatten |> Dense(10)
+}
+data D = mnist()
+train T on D {
+  m = M
+  step {
+    minimize cross_entropy(m(image), label) over m with adam(lr: 1e-3)
+  }
+  adversarial fgsm(eps: 0.1)
+}
+`;
+    const errors = frontEnd(text, "t.dlm").diagnostics.filter((d) => d.severity === "error");
+    expect(errors.map((d) => `${d.code} ${d.span.start.line}`)).toEqual(["DLM3015 13"]);
+  });
 });
