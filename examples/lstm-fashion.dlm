@@ -16,7 +16,7 @@ train RowLstm on Fashion {
   schedule  cosine(warmup: 100)
   clip      1.0
   batch     64
-  epochs    4
+  epochs    3
   metrics   accuracy(logits, label)
   seed      42
 }

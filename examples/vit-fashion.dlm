@@ -26,7 +26,7 @@ train FashionVit on Fashion {
   optimizer adamw(lr: 1e-3, weight_decay: 0.05)
   schedule  cosine(warmup: 200)
   batch     64
-  epochs    5
+  epochs    4
   metrics   accuracy(logits, label)
   seed      42
 }
