@@ -3,7 +3,8 @@
 // F(2×2, 3×3) convolution (odd sizes, paddings 0–2, chunks with a tail) against a float64 direct conv;
 // the indexing ops (gather / scatter_add rows, take / scatter along an axis, with ignored labels and the
 // position of a bad index) against the runtime kernels and a direct loop; average pooling, nearest
-// upsampling (and their backward ops) and pad's placement against the runtime kernels / a direct loop.
+// upsampling (and their backward ops) and pad's placement against the runtime kernels / a direct loop;
+// argmax (ties, NaN) against reduceMax's argmax, equal against ===.
 
 import { describe, expect, it } from "vitest";
 import { WasmModule } from "../../compiler/emit/wasm/module.js";
@@ -13,9 +14,9 @@ import { addMatmul, matmulScratchBytes } from "../../compiler/emit/wasm/kernels/
 import { addPadPlanes, addWinogradInput, addWinogradOutput, addWinogradWeights, tileStride, winogradGeometry, winogradScratch } from "../../compiler/emit/wasm/program/winograd.js";
 import { expectNormClose } from "./helpers.js";
 import { gatherRows, maxPool2d, pool2dGeometry, scatterAddRows, scatterAlongLastAxis, takeAlongLastAxis } from "../../runtime/index.js";
-import { addAlongAxisOp, addRowsOp } from "../../compiler/emit/wasm/program/index-ops.js";
+import { addAlongAxisOp, addArgmax, addEqual, addRowsOp } from "../../compiler/emit/wasm/program/index-ops.js";
 import { addAvgPool, addPlace, addUpsample, padPlan } from "../../compiler/emit/wasm/program/spatial.js";
-import { avgPool2d, avgPool2dBackward, upsampleNearest2d, upsampleNearest2dBackward } from "../../runtime/index.js";
+import { avgPool2d, avgPool2dBackward, reduceMax, upsampleNearest2d, upsampleNearest2dBackward } from "../../runtime/index.js";
 
 type Fn = (...args: number[]) => void;
 
@@ -266,5 +267,43 @@ describe("wasm fast kernels", () => {
       w.exports.run_pl!(4 * A, 4 * Y + plan.offset, ...plan.dims, plan.rowBytes, ...plan.strides);
       expect(mem.slice(Y, Y + ref.length), `pad ${shape} ${JSON.stringify(pads)}`).toEqual(ref);
     }
+  });
+
+  it("argmax = reduceMax's argmax (ties, NaN, n = 0); equal = ===", async () => {
+    const mod = await WasmModule.create();
+    addArgmax(mod, "am");
+    addEqual(mod, "ei", "i32");
+    addEqual(mod, "ef", "f32");
+    for (const [k, n] of [["am", 5], ["ei", 4], ["ef", 4]] as const) {
+      const params = Object.fromEntries(Array.from({ length: n }, (_, i) => [`p${i}`, "i32" as const]));
+      mod.addFunction(`run_${k}`, { params, result: "none", export: true }, (f, p) => [f.call(k, Object.values(p).map((l) => l.get()))]);
+    }
+    const w = loadWasmSync<Record<string, Fn>>(mod.finish().binary, ["run_am", "run_ei", "run_ef"], { initialPages: pagesFor(1 << 20) });
+    const mem = new Float32Array(w.memory.buffer);
+    const ints = new Int32Array(w.memory.buffer);
+    for (const [outer, n, inner] of [[5, 10, 1], [2, 3, 4], [1, 1, 3], [3, 0, 2]] as const) {
+      const x = Float32Array.from({ length: outer * n * inner }, (_, i) => ((i * 7) % 5) - 2);
+      if (x.length > 6) x[6] = NaN;
+      const y = new Float32Array(outer * inner);
+      const am = new Int32Array(outer * inner);
+      reduceMax(x, y, am, outer, n, inner);
+      mem.set(x, 0);
+      ints.fill(99, 4096, 4096 + am.length + 1);
+      w.exports.run_am!(0, 4 * 4096, outer, n, inner);
+      expect(ints.slice(4096, 4096 + am.length), `argmax ${[outer, n, inner]}`).toEqual(am);
+      expect(ints[4096 + am.length], "no write past the output").toBe(99);
+    }
+    const a = Int32Array.from({ length: 11 }, (_, i) => i % 3);
+    const b = Int32Array.from({ length: 11 }, (_, i) => i % 2);
+    ints.set(a, 0);
+    ints.set(b, 64);
+    w.exports.run_ei!(0, 256, 512, 11);
+    expect(Array.from(mem.slice(128, 139))).toEqual(Array.from(a, (v, i) => (v === b[i] ? 1 : 0)));
+    const fa = Float32Array.of(1, NaN, -0, 2.5, Infinity);
+    const fb = Float32Array.of(1, NaN, 0, 2.25, Infinity);
+    mem.set(fa, 0);
+    mem.set(fb, 64);
+    w.exports.run_ef!(0, 256, 512, 5);
+    expect(Array.from(mem.slice(128, 133))).toEqual(Array.from(fa, (v, i) => (v === fb[i] ? 1 : 0)));
   });
 });

@@ -89,3 +89,49 @@ export function addAlongAxisOp(mod: WasmModule, name: string, op: "take_along_ax
     ];
   });
 }
+
+/**
+ * argmax over the middle axis of an [outer, n, inner] view (runtime/kernels/reduce-max.ts's argmax: first
+ * maximum on ties, a NaN wins and sticks; −1 when n = 0): (x, argmax, outer, n, inner).
+ */
+export function addArgmax(mod: WasmModule, name: string): void {
+  const params = { x: "i32", y: "i32", outer: "i32", n: "i32", inner: "i32" } as const;
+  mod.addFunction(name, { params, result: "none" }, (f, p) => {
+    const { i32 } = f;
+    const [o, i, k, at, src, out, stride] = f.locals("i32", ["o", "i", "k", "at", "src", "out", "stride"]);
+    const [best, v] = f.locals("f32", ["best", "v"]);
+    return [
+      stride.set(i32.shl(p.inner.get(), 2)),
+      out.set(p.y.get()),
+      f.forRange(o, 0, () => p.outer.get(), 1, [
+        f.forRange(i, 0, () => p.inner.get(), 1, [
+          src.set(i32.add(p.x.get(), i32.shl(i32.add(i32.mul(i32.mul(o.get(), p.n.get()), p.inner.get()), i.get()), 2))),
+          at.set(f.select(i32.gtS(p.n.get(), 0), i32.const(0), i32.const(-1))),
+          f.if(i32.gtS(p.n.get(), 0), [best.set(f.f32.load(src.get()))]),
+          f.forRange(k, 1, () => p.n.get(), 1, [
+            src.set(i32.add(src.get(), stride.get())),
+            v.set(f.f32.load(src.get())),
+            f.if(i32.or(f.f32.gt(v.get(), best.get()), i32.and(i32.eqz(f.f32.eq(v.get(), v.get())), f.f32.eq(best.get(), best.get()))), [
+              best.set(v.get()),
+              at.set(k.get()),
+            ]),
+          ]),
+          i32.store(out.get(), at.get()),
+          f.inc(out, 4),
+        ]),
+      ]),
+    ];
+  });
+}
+
+/** equal of two same-shaped tensors → f32 1/0: (a, b, y, count); i32 compares bits, f32 as floats (NaN ≠ NaN). */
+export function addEqual(mod: WasmModule, name: string, dtype: "f32" | "i32"): void {
+  const params = { a: "i32", b: "i32", y: "i32", count: "i32" } as const;
+  mod.addFunction(name, { params, result: "none" }, (f, p) => {
+    const { i32 } = f;
+    const j = f.local("j", "i32");
+    const at = (base: Local<"i32">): Expr<"i32"> => i32.add(base.get(), i32.shl(j.get(), 2));
+    const same = (): Expr<"i32"> => (dtype === "i32" ? i32.eq(i32.load(at(p.a)), i32.load(at(p.b))) : f.f32.eq(f.f32.load(at(p.a)), f.f32.load(at(p.b))));
+    return [f.forRange(j, 0, () => p.count.get(), 1, [f.f32.store(at(p.y), f.select(same(), f.f32.const(1), f.f32.const(0)))])];
+  });
+}

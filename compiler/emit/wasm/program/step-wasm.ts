@@ -27,7 +27,7 @@ import { addReduce } from "../kernels/reduce.js";
 import { elementwiseGroup } from "./ew-tree.js";
 import { addCol2imAdd, addIm2col } from "./im2col.js";
 import { addMaxPool, addMaxPool2x2, addMaxPoolBackward } from "./pool.js";
-import { addAlongAxisOp, addRowsOp } from "./index-ops.js";
+import { addAlongAxisOp, addArgmax, addEqual, addRowsOp } from "./index-ops.js";
 import { addAvgPool, addPlace, addUpsample, padPlan } from "./spatial.js";
 import { addPadPlanes, addWinogradInput, addWinogradOutput, addWinogradWeights, tileStride, winogradApplies, winogradGeometry, winogradScratch } from "./winograd.js";
 import { addUniform, fmix32 } from "./random.js";
@@ -321,6 +321,20 @@ export function emitStepWasm(mod: WasmModule, k: ModuleKernels, model: ModelProg
   };
 
   const native = (n: Node): Call[] | null => {
+    if (n.op === "argmax" && node(n.inputs[0]!).dtype === "f32" && n.dtype === "i32") {
+      const xs = node(n.inputs[0]!).shape;
+      const axis = n.attrs.axis < 0 ? n.attrs.axis + xs.length : n.attrs.axis;
+      const fn = kernel("argmax", (nm) => addArgmax(mod, nm));
+      const [px, py] = [ptr(n.inputs[0]!), ptr(n.id)];
+      return [(f) => [f.call(fn, [px, py, sizeOf(xs.slice(0, axis)), xs[axis]!, sizeOf(xs.slice(axis + 1))])]];
+    }
+    if (n.op === "equal" && n.dtype === "f32") {
+      const [a, b] = [node(n.inputs[0]!), node(n.inputs[1]!)];
+      if (a.dtype !== b.dtype || (a.dtype !== "f32" && a.dtype !== "i32") || sizeOf(a.shape) !== sizeOf(n.shape) || sizeOf(b.shape) !== sizeOf(n.shape)) return null;
+      if (literal(a.id) !== undefined || literal(b.id) !== undefined || sp.virtual.has(a.id) || sp.virtual.has(b.id)) return null;
+      const fn = kernel(`equal|${a.dtype}`, (nm) => addEqual(mod, nm, a.dtype as "f32" | "i32"));
+      return [(f) => [f.call(fn, [ptr(a.id), ptr(b.id), ptr(n.id), sizeOf(n.shape)])]];
+    }
     if (n.op === "pad" || n.op === "avg_pool2d" || n.op === "avg_pool2d_backward" || n.op === "upsample_nearest2d" || n.op === "upsample_nearest2d_backward") return spatial(n);
     if (n.op === "gather" || n.op === "scatter_add" || n.op === "take_along_axis" || n.op === "scatter_along_axis") return indexOp(n);
     if (n.op === "random_uniform" && n.attrs.low === 0 && n.attrs.high === 1 && n.dtype === "f32") {
