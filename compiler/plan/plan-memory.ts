@@ -50,21 +50,42 @@ export function packBuffers(requests: readonly BufferRequest[], align = ALIGN): 
     if (!(r.first <= r.last)) throw new Error(`plan-memory: ${r.key} has an empty lifetime [${r.first}, ${r.last}]`);
   }
   const order = requests.map((_, i) => i).sort((i, j) => requests[j]!.bytes - requests[i]!.bytes || i - j);
-  const placed: Slot[] = [];
-  const offsets = new Array<number>(requests.length).fill(0);
+  // Placed buffers by offset (ties in placement order), as columns of numbers. Scanning them in this
+  // order, skipping the ones not alive with `r`, visits exactly what sorting the live ones by offset
+  // would, without a sort or an object per step (the 3,000 buffers of seq2seq: 1.4 s → 0.1 s).
+  const n = requests.length;
+  const pOffset = new Float64Array(n);
+  const pEnd = new Float64Array(n);
+  const pFirst = new Float64Array(n);
+  const pLast = new Float64Array(n);
+  let placed = 0;
+  const offsets = new Array<number>(n).fill(0);
   let arena = 0;
   for (const i of order) {
-    const r = requests[i]!;
-    // Buffers alive at the same time, by offset: the candidate gaps lie between them.
-    const busy = placed.filter((p) => p.bytes > 0 && livesOverlap(p, r)).sort((p, q) => p.offset - q.offset);
+    const { bytes, first, last } = requests[i]!;
     let offset = 0;
-    for (const p of busy) {
-      if (offset + r.bytes <= p.offset) break;
-      offset = Math.max(offset, alignUp(p.offset + p.bytes, align));
+    for (let k = 0; k < placed; k++) {
+      if (!(pFirst[k]! <= last && first <= pLast[k]!)) continue;
+      if (offset + bytes <= pOffset[k]!) break;
+      offset = Math.max(offset, alignUp(pEnd[k]!, align));
     }
     offsets[i] = offset;
-    placed.push({ ...r, offset });
-    arena = Math.max(arena, offset + r.bytes);
+    if (bytes > 0) {
+      let lo = 0;
+      let hi = placed;
+      while (lo < hi) {
+        const mid = (lo + hi) >>> 1;
+        if (pOffset[mid]! <= offset) lo = mid + 1;
+        else hi = mid;
+      }
+      for (const col of [pOffset, pEnd, pFirst, pLast]) col.copyWithin(lo + 1, lo, placed);
+      pOffset[lo] = offset;
+      pEnd[lo] = offset + bytes;
+      pFirst[lo] = first;
+      pLast[lo] = last;
+      placed++;
+    }
+    arena = Math.max(arena, offset + bytes);
   }
   return { arenaBytes: alignUp(arena, align), slots: requests.map((r, i) => ({ ...r, offset: offsets[i]! })) };
 }

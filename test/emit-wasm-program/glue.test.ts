@@ -24,7 +24,8 @@ describe.each(["mlp", "cnn"])("%s glue", (name) => {
     expect(glue).toContain(`new URL("./${name}.wasm", import.meta.url)`);
     const dts = out.files[`${name}.d.ts`]!;
     expect(dts).toMatch(new RegExp(`export declare class ${program.models[0]!.name}\\b`));
-    expect(dts).toMatch(/static create\(options\?: \{\s*seed\?: number;?\s*\}\): Promise</);
+    expect(dts).toMatch(/static create\(options\?: \{\s*seed\?: number; wasm\?: [^}]+\}\): Promise</);
+    expect(dts).toMatch(/export declare function compileWasm\(source\?: /);
     expect(glue).toMatch(/JS thunks/);
     const model = program.models[0]!;
     const mod = new WA.Module(out.wasm);

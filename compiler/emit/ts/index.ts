@@ -5,8 +5,7 @@
 
 import { createRequire } from "node:module";
 import type { ImportDeclarationStructure, StatementStructures } from "ts-morph";
-import { Project, StructureKind } from "ts-morph";
-import * as prettier from "prettier";
+import { StructureKind } from "./structure-kinds.js";
 import type { CompiledProgram } from "../../program/types.js";
 import type { ModelPlan } from "../../plan/step-values.js";
 import { ModuleContext } from "./context.js";
@@ -126,6 +125,8 @@ export function emitUnformatted(program: CompiledProgram, options: EmitOptions =
   ].join("\n");
   const helpers = helperOrder.filter((h) => mod.helpers.has(h)).map((h) => helperCode[h].trim());
 
+  // Loaded here, not on import: the Wasm target imports this module's names but never prints with ts-morph.
+  const { Project } = createRequire(import.meta.url)("ts-morph") as typeof import("ts-morph");
   const project = new Project({ useInMemoryFileSystem: true });
   const sf = project.createSourceFile("module.ts", {
     statements: [header, ...imports, ...(usesFit ? [fitTypes.trim()] : []), ...body, ...helpers],
@@ -135,6 +136,6 @@ export function emitUnformatted(program: CompiledProgram, options: EmitOptions =
 
 export async function emitTypeScript(program: CompiledProgram, options: EmitOptions = {}): Promise<EmitResult> {
   const { text, plans } = emitUnformatted(program, options);
-  const formatted = options.format === false ? text : await prettier.format(text, { parser: "typescript", printWidth: 120 });
+  const formatted = options.format === false ? text : await (await import("prettier")).format(text, { parser: "typescript", printWidth: 120 });
   return { files: { [moduleFileName(program.file)]: formatted }, plans };
 }

@@ -3,7 +3,7 @@
 // structure into one source file, prints it once and formats it once.
 
 import type { ClassDeclarationStructure, InterfaceDeclarationStructure, MethodDeclarationStructure, OptionalKind, PropertyDeclarationStructure } from "ts-morph";
-import { Scope, StructureKind } from "ts-morph";
+import { Scope, StructureKind } from "./structure-kinds.js";
 import type { ModelProgram, StateTensor, TensorSpec } from "../../program/types.js";
 import { planModel } from "../../plan/step-values.js";
 import type { ModelPlan, StepName } from "../../plan/step-values.js";

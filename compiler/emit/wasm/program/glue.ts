@@ -5,10 +5,10 @@
 // - `runPredict` / `runEvaluate` / `runTrain` each call their one exported Wasm function;
 // - each JS thunk (an op without Wasm code yet) is a private method, imported by the Wasm module as
 //   `env.<name>` through arrow functions made once in `create`.
-// The module compiles `<name>.wasm` (next to it) once, when it is imported.
+// The module's loader (glue-module.ts) compiles `<name>.wasm` once, on the first `create()`.
 
 import type { ClassDeclarationStructure, MethodDeclarationStructure, OptionalKind, PropertyDeclarationStructure } from "ts-morph";
-import { Scope, StructureKind } from "ts-morph";
+import { Scope, StructureKind } from "../../ts/structure-kinds.js";
 import type { ModelProgram } from "../../../program/types.js";
 import type { EmittedModel } from "../../ts/model-class.js";
 import { runMethodName } from "../../ts/model-class.js";
@@ -16,23 +16,7 @@ import type { StepName } from "../../../program/types.js";
 import { STEP_NAMES } from "../../../program/types.js";
 import type { FieldDecl } from "../../ts/context.js";
 import type { Thunk } from "./step-wasm.js";
-
-/** Module-level declarations every Wasm glue module starts with (names no user name can produce). */
-export function wasmPrelude(wasmFile: string): string {
-  return `
-interface __DlmWasmMemory {
-  readonly buffer: ArrayBuffer;
-}
-interface __DlmWasmApi {
-  Memory: new (descriptor: { initial: number; maximum?: number }) => __DlmWasmMemory;
-  compile(bytes: Uint8Array): Promise<object>;
-  instantiate(module: object, imports: Record<string, Record<string, unknown>>): Promise<{ exports: Record<string, unknown> }>;
-}
-const __dlmWasm = (globalThis as unknown as { WebAssembly: __DlmWasmApi }).WebAssembly;
-/** The compiled ${wasmFile}, shared by every model instance. */
-const __dlmCode: object = await __dlmWasm.compile(await __dlmReadFile(new URL(${JSON.stringify(`./${wasmFile}`)}, import.meta.url)));
-`;
-}
+import { WASM_SOURCE_TYPE } from "./glue-module.js";
 
 export interface GlueModel {
   model: ModelProgram;
@@ -93,14 +77,16 @@ export function wasmClass(g: GlueModel): void {
   for (const m of methods) {
     if (m.name === "create") {
       m.statements = [
+        `const code = await compileWasm(options.wasm);`,
         `const memory = new __dlmWasm.Memory({ initial: ${g.pages}, maximum: ${g.pages} });`,
         `const model = new ${g.className}(memory);`,
-        `const instance = await __dlmWasm.instantiate(__dlmCode, model.imports$(memory));`,
+        `const instance = await __dlmWasm.instantiate(code, model.imports$(memory));`,
         `model.wasm$ = instance.exports as unknown as ${exportsType};`,
         `model.initState(options.seed ?? ${g.seed});`,
         `return model;`,
       ];
-      m.docs = ["Allocates the Wasm memory once, instantiates the step functions, and initialises the state from `seed` (the same seed gives the same weights as the TS target)."];
+      m.parameters = [{ name: "options", type: `{ seed?: number; wasm?: ${WASM_SOURCE_TYPE} }`, initializer: "{}" }];
+      m.docs = ["Allocates the Wasm memory once, instantiates the step functions, and initialises the state from `seed` (the same seed gives the same weights as the TS target). `wasm`: where the code comes from, as for `compileWasm` (default: the .wasm next to this module, compiled once)."];
     }
     const step = RUN_METHOD.get(m.name);
     if (step !== undefined) {

@@ -11,15 +11,13 @@
 // loop), sum/mean/max over a prefix and/or suffix of axes, softmax/log-softmax and their backward along
 // the last axis, slice, concat, transpose (rank ≤ 4 after merging axes).
 // Everything else calls an imported JS thunk running the TS target's code (argmax, i32 compares, select,
-// random_normal, pad, avg pooling, upsampling, softmax off the last axis…): correct from day one, faster op by op. The glue's header lists the thunks per step.
+// random_normal, pad above rank 4, softmax off the last axis…): correct from day one, faster op by op. The glue's header lists the thunks per step.
 
-import type { ClassDeclarationStructure, ImportDeclarationStructure, StatementStructures } from "ts-morph";
-import { Project, StructureKind, ts } from "ts-morph";
-import * as prettier from "prettier";
+import type { ClassDeclarationStructure, InterfaceDeclarationStructure } from "ts-morph";
+import { StructureKind } from "../../ts/structure-kinds.js";
 import type { CompiledProgram } from "../../../program/types.js";
 import type { ModelPlan, StepName } from "../../../plan/step-values.js";
 import { ClassContext, CLASS_MEMBERS, ModuleContext } from "../../ts/context.js";
-import { fitTypes, helperCode, helperOrder } from "../../ts/helpers.js";
 import { RUNTIME_NAMES, moduleFileName, moduleNames, packageVersion } from "../../ts/index.js";
 import type { EmitOptions } from "../../ts/index.js";
 import { emitModel } from "../../ts/model-class.js";
@@ -30,15 +28,18 @@ import { relaxedSimdSupported } from "../load.js";
 import { addMatmul, matmulScratchBytes } from "../kernels/matmul.js";
 import { ALIGN } from "../../../plan/plan-memory.js";
 import type { GlueModel } from "./glue.js";
-import { wasmClass, wasmPrelude } from "./glue.js";
+import { wasmClass } from "./glue.js";
+import { glueFiles } from "./glue-module.js";
 import type { ModuleKernels, StepStats } from "./step-wasm.js";
 import { emitStepWasm } from "./step-wasm.js";
 
 export interface WasmEmitOptions extends EmitOptions {
   /** Also return the text format of the module (after optimization). */
   wat?: boolean;
-  /** Run binaryen's optimizer (default true). */
-  optimize?: boolean;
+  /** binaryen's optimization: true (default) a short pass list, "full" -O3, false none (module.ts). */
+  optimize?: boolean | "full";
+  /** Also run prettier over the glue (default false: it is printed indented already; prettier adds 0.3-1.7 s). */
+  format?: boolean;
   /**
    * Matmul with relaxed-SIMD fused multiply-add (~20% faster; PERFORMANCE.md). The .wasm then loads only
    * where the engine has relaxed SIMD (Node 22+, or Node 20 with --experimental-wasm-relaxed-simd).
@@ -48,12 +49,6 @@ export interface WasmEmitOptions extends EmitOptions {
   relaxedSimd?: boolean | "auto";
   /** Also return `<name>.d.ts` (default true). */
   declarations?: boolean;
-}
-
-/** Declarations of the glue module, without type-checking (isolated declarations: every member is typed). */
-function declarations(source: string, fileName: string): string {
-  const out = ts.transpileDeclaration(source, { fileName, reportDiagnostics: false, compilerOptions: { isolatedDeclarations: true, declaration: true } });
-  return out.outputText;
 }
 
 export interface WasmEmitResult {
@@ -90,7 +85,7 @@ export async function emitWasm(program: CompiledProgram, options: WasmEmitOption
     const kernels: ModuleKernels = { matmul: "matmul", packA: 0, packB: 0, wino: 0, winoBytes: 0, functions: new Map() };
     const plans: Record<string, ModelPlan> = {};
     const stats: WasmEmitResult["stats"] = {};
-    const body: StatementStructures[] = [];
+    const body: Array<InterfaceDeclarationStructure | ClassDeclarationStructure> = [];
     const glues: GlueModel[] = [];
     let usesFit = false;
     program.models.forEach((model, index) => {
@@ -131,45 +126,16 @@ export async function emitWasm(program: CompiledProgram, options: WasmEmitOption
     finished = true;
     const fin = wmod.finish({ optimize: options.optimize ?? true, wat: options.wat ?? false });
 
-    // Runtime names the replaced TS step bodies used and nothing else does are not imported.
-    // So are module helpers (uniformAt of a dropout that now runs in Wasm).
-    const project = new Project({ useInMemoryFileSystem: true });
-    const classes = project.createSourceFile("classes.ts", { statements: [...(usesFit ? [fitTypes.trim()] : []), ...body] }).getFullText();
-    const uses = (name: string, text: string): boolean =>
-      new RegExp(`(?<![\\w$.])${name}(?![\\w$])`).test(text.replace(/\/\*[\s\S]*?\*\//g, "").replace(/^\s*\/\/.*$/gm, ""));
-    const needed = new Set(helperOrder.filter((h) => mod.helpers.has(h) && uses(h, classes)));
-    for (let grew = true; grew; ) {
-      grew = false;
-      for (const h of helperOrder) {
-        if (!mod.helpers.has(h) || needed.has(h) || ![...needed].some((n) => uses(h, helperCode[n].replace(new RegExp(`function ${n}\\b`), "")))) continue;
-        needed.add(h);
-        grew = true;
-      }
-    }
-    const helpers = helperOrder.filter((h) => needed.has(h)).map((h) => helperCode[h].trim());
-    const main = helpers.length > 0 ? `${classes}\n${helpers.join("\n\n")}\n` : classes;
-    const referenced = (name: string): boolean => uses(name, main);
-    const values = [...mod.imports].filter(referenced).sort();
-    const types = [...mod.typeImports].filter((t) => !mod.imports.has(t) && referenced(t)).sort();
-    const runtime = options.runtime ?? "dlm/runtime";
-    const imports: ImportDeclarationStructure[] = [
-      { kind: StructureKind.ImportDeclaration, moduleSpecifier: "node:fs/promises", namedImports: [{ name: "readFile", alias: "__dlmReadFile" }] },
-    ];
-    if (values.length > 0) imports.push({ kind: StructureKind.ImportDeclaration, moduleSpecifier: runtime, namedImports: values });
-    if (types.length > 0) imports.push({ kind: StructureKind.ImportDeclaration, moduleSpecifier: runtime, isTypeOnly: true, namedImports: types });
     const header = [
       `// Generated by dlm ${options.version ?? packageVersion()} (target wasm) from ${commentText(file)}. Do not edit: change the .dlm file and run dlm compile again.`,
       `// Models: ${commentText(program.models.map((m) => m.name).join(", "))}. Every step runs in ${wasmFile} (loaded from next to this file) over one WebAssembly.Memory per model, laid out at compile time.`,
-      `// An ES module (top-level await compiles the .wasm once, on import).`,
+      `// An ES module for Node and browsers: the first create() compiles the .wasm (or pass it: create({ wasm }), compileWasm()).`,
       `// Native Wasm: matmul, conv2d (+ backward), max pooling (+ backward), fused elementwise loops, sum/mean/max, softmax family, slice/concat/transpose, gather/scatter.`,
       `// JS thunks (the TS target's code, called from Wasm):`,
       ...Object.entries(stats).flatMap(([m, s]) => Object.entries(s).map(([step, st]) => `//   ${commentText(m)}.${step}: ${thunkText(st!)}`)),
-    ].join("\n");
-    const top = project.createSourceFile("top.ts", { statements: [header, ...imports, wasmPrelude(wasmFile).trim()] }).getFullText();
-    const text = `${top}\n${main}`;
-    const formatted = options.format === false ? text : await prettier.format(text, { parser: "typescript", printWidth: 120 });
-    const files: Record<string, string> = { [fileName]: formatted };
-    if (options.declarations ?? true) files[fileName.replace(/\.ts$/, ".d.ts")] = declarations(formatted, fileName);
+    ];
+    const files = glueFiles({ fileName, wasmFile, header, body, usesFit, mod, runtime: options.runtime ?? "dlm/runtime", declarations: options.declarations ?? true });
+    if (options.format === true) files[fileName] = await (await import("prettier")).format(files[fileName]!, { parser: "typescript", printWidth: 120 });
     const result: WasmEmitResult = { wasm: fin.binary, wasmFile, files, plans, stats };
     if (fin.wat !== undefined) result.wat = fin.wat;
     return result;
