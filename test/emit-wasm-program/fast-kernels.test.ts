@@ -66,29 +66,34 @@ describe("wasm fast kernels", () => {
   it("Winograd F(2×2, 3×3) conv = direct conv (float64) within 1e-5", async () => {
     const mod = await WasmModule.create();
     addMatmul(mod, { name: "mm" });
-    const names = { w: addWinogradWeights, pad: addPadPlanes, in: addWinogradInput, out: addWinogradOutput } as const;
+    const names = { w: addWinogradWeights, wf: (m: WasmModule, nm: string) => addWinogradWeights(m, nm, true), pad: addPadPlanes, in: addWinogradInput, out: addWinogradOutput } as const;
     for (const [k, add] of Object.entries(names)) {
       add(mod, `k_${k}`);
-      const n = k === "w" ? 4 : 9;
+      const n = k === "w" || k === "wf" ? 4 : 9;
       const params = Object.fromEntries(Array.from({ length: n }, (_, i) => [`p${i}`, "i32" as const]));
       mod.addFunction(k, { params, result: "none", export: true }, (f, p) => [f.call(`k_${k}`, Object.values(p).map((l) => l.get()))]);
     }
-    const w = loadWasmSync<Record<string, Fn>>(mod.finish().binary, ["w", "pad", "in", "out", "mm_batch"], { initialPages: pagesFor(64 << 20) });
+    const w = loadWasmSync<Record<string, Fn>>(mod.finish().binary, ["w", "wf", "pad", "in", "out", "mm_batch"], { initialPages: pagesFor(64 << 20) });
     const scratch = matmulScratchBytes({});
     const r = rand(17);
-    // [N, C, H, W, O, padH, padW, images per chunk]
-    const cases = [[3, 4, 5, 7, 3, 1, 1, 2], [2, 8, 6, 6, 5, 0, 0, 2], [5, 5, 9, 4, 6, 2, 1, 3], [2, 32, 14, 14, 64, 1, 1, 1], [4, 6, 3, 3, 4, 1, 0, 4], [1, 3, 17, 10, 2, 1, 1, 1]];
-    for (const [N, C, H, W, O, ph, pw, chunk] of cases as [number, number, number, number, number, number, number, number][]) {
+    // [N, C, H, W, O, padH, padW, images per chunk, flip]: flip = dx of a conv with weights [C, O, 3, 3]
+    // (stored as the forward conv's), i.e. the filters rotated by 180° with the channel axes swapped
+    const cases = [[3, 4, 5, 7, 3, 1, 1, 2, 0], [2, 8, 6, 6, 5, 0, 0, 2, 0], [5, 5, 9, 4, 6, 2, 1, 3, 0], [2, 32, 14, 14, 64, 1, 1, 1, 0], [4, 6, 3, 3, 4, 1, 0, 4, 0],
+      [1, 3, 17, 10, 2, 1, 1, 1, 0], [3, 5, 6, 7, 4, 1, 1, 2, 1], [2, 4, 5, 5, 6, 2, 0, 1, 1]];
+    for (const [N, C, H, W, O, ph, pw, chunk, flip] of cases as [number, number, number, number, number, number, number, number, number][]) {
       const g = winogradGeometry(N, C, H, W, O, [ph, pw], chunk);
       const sc = winogradScratch(g);
       const x = Float32Array.from({ length: N * C * H * W }, r);
       const wt = Float32Array.from({ length: O * C * 9 }, r);
+      // the effective filter of (o, c) at (ky, kx)
+      const filter = (o: number, c: number, ky: number, kx: number): number =>
+        flip ? wt[((c * O + o) * 3 + 2 - ky) * 3 + 2 - kx]! : wt[((o * C + c) * 3 + ky) * 3 + kx]!;
       const ref = new Float64Array(N * O * g.oh * g.ow);
       for (let n = 0; n < N; n++) for (let o = 0; o < O; o++) for (let oy = 0; oy < g.oh; oy++) for (let ox = 0; ox < g.ow; ox++) {
         let acc = 0;
         for (let c = 0; c < C; c++) for (let ky = 0; ky < 3; ky++) for (let kx = 0; kx < 3; kx++) {
           const [iy, ix] = [oy + ky - ph, ox + kx - pw];
-          if (iy >= 0 && iy < H && ix >= 0 && ix < W) acc += wt[((o * C + c) * 3 + ky) * 3 + kx]! * x[((n * C + c) * H + iy) * W + ix]!;
+          if (iy >= 0 && iy < H && ix >= 0 && ix < W) acc += filter(o, c, ky, kx) * x[((n * C + c) * H + iy) * W + ix]!;
         }
         ref[((n * O + o) * g.oh + oy) * g.ow + ox] = acc;
       }
@@ -103,7 +108,8 @@ describe("wasm fast kernels", () => {
       mem.set(wt, pwt / 4);
       mem.fill(0, pxp / 4, (pxp + sc.xp) / 4);
       mem.fill(123, (py + ref.length * 4) / 4, (py + ref.length * 4 + 64) / 4);
-      w.exports.w!(pwt, pu, O, C);
+      if (flip) w.exports.wf!(pwt, pu, C, O);
+      else w.exports.w!(pwt, pu, O, C);
       for (let img0 = 0; img0 < N; img0 += g.chunk) {
         const k = Math.min(g.chunk, N - img0);
         const ts = tileStride(g, k);
@@ -112,7 +118,7 @@ describe("wasm fast kernels", () => {
         w.exports.mm_batch!(pu, pv, pm, 16, O, ts, C, 0, 0, 0, O * C, C * ts, O * ts, pa, pb);
         w.exports.out!(pm, py + img0 * O * g.oh * g.ow * 4, O, k, g.th, g.tw, ts, g.oh, g.ow);
       }
-      const what = `N${N} C${C} ${H}×${W} O${O} pad ${ph},${pw} chunk ${g.chunk}`;
+      const what = `N${N} C${C} ${H}×${W} O${O} pad ${ph},${pw} chunk ${g.chunk}${flip ? " flipped" : ""}`;
       expectNormClose(mem.slice(py / 4, py / 4 + ref.length), ref, what);
       expect(mem.slice((py + ref.length * 4) / 4, (py + ref.length * 4 + 64) / 4).every((v) => v === 123), `${what}: no write past y`).toBe(true);
     }

@@ -155,6 +155,10 @@ export function emitStepWasm(mod: WasmModule, k: ModuleKernels, model: ModelProg
       f.call(k.matmul, [A, B, Cp, M, Nn, K, tA, tB, acc, k.packA, k.packB]);
     const groups = Array.from({ length: G }, (_, gr) => gr);
     if (n.op === "conv2d" && winogradApplies(C, KH, KW, a.stride, a.dilation, G)) return winograd(n, N, C, H, W, O, [a.pad[0], a.pad[1]]);
+    // dx of a 3×3 stride-1 conv is a 3×3 stride-1 conv of dy with the filters rotated by 180° and their
+    // channel axes swapped, padded by 2 − pad: Winograd too
+    if (n.op === "conv2d_backward_input" && winogradApplies(O, KH, KW, a.stride, a.dilation, G) && a.pad[0] <= 2 && a.pad[1] <= 2)
+      return winograd(n, N, O, OH, OW, C, [2 - a.pad[0], 2 - a.pad[1]], true);
     if (n.op === "conv2d") {
       const [px, pw, py] = [ptr(n.inputs[0]!), ptr(n.inputs[1]!), ptr(n.id)];
       return [(f, q) => repeat(f, q(), 0, N, (i) => groups.flatMap((gr) => {
@@ -190,7 +194,7 @@ export function emitStepWasm(mod: WasmModule, k: ModuleKernels, model: ModelProg
    * conv2d by Winograd F(2×2, 3×3) (winograd.ts): weights transformed once per call, then per chunk of
    * images: pad, input transform, 16 matmuls, output transform.
    */
-  const winograd = (n: Node, N: number, C: number, H: number, W: number, O: number, pad: [number, number]): Call[] => {
+  const winograd = (n: Node, N: number, C: number, H: number, W: number, O: number, pad: [number, number], flip = false): Call[] => {
     const g = winogradGeometry(N, C, H, W, O, pad, 1);
     const perImage = winogradScratch({ ...g, chunk: 1 });
     const chunk = Math.max(1, Math.min(N, Math.floor(WINOGRAD_CHUNK_BYTES / (perImage.v + perImage.m))));
@@ -198,7 +202,7 @@ export function emitStepWasm(mod: WasmModule, k: ModuleKernels, model: ModelProg
     const sc = winogradScratch(geo);
     const [pu, pxp, pv, pm] = [k.wino, k.wino + sc.u, k.wino + sc.u + sc.xp, k.wino + sc.u + sc.xp + sc.v].map((x) => Math.ceil(x / 64) * 64) as [number, number, number, number];
     k.winoBytes = Math.max(k.winoBytes, pm + sc.m - k.wino + 64);
-    const fw = kernel("wino_weights", (nm) => addWinogradWeights(mod, nm));
+    const fw = kernel(`wino_weights|${flip}`, (nm) => addWinogradWeights(mod, nm, flip));
     const fpad = kernel("wino_pad", (nm) => addPadPlanes(mod, nm));
     const fin = kernel("wino_input", (nm) => addWinogradInput(mod, nm));
     const fout = kernel("wino_output", (nm) => addWinogradOutput(mod, nm));
@@ -215,7 +219,8 @@ export function emitStepWasm(mod: WasmModule, k: ModuleKernels, model: ModelProg
     };
     return [(f, q) => [
       f.fill(pxp, 0, sc.xp),
-      f.call(fw, [pw, pu, O, C]),
+      // flipped: the weights are stored [C, O, 3, 3] (the forward conv's [O', C', 3, 3])
+      f.call(fw, flip ? [pw, pu, C, O] : [pw, pu, O, C]),
       ...repeat(f, q(), 0, full, (i) => pass(f, () => f.i32.mul(i(), chunk), chunk)),
       ...(N % chunk > 0 ? pass(f, () => f.i32.const(full * chunk), N % chunk) : []),
     ]];

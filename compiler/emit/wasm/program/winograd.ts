@@ -53,8 +53,12 @@ export function winogradScratch(g: WinogradGeometry): { u: number; xp: number; v
   return { u: 16 * g.o * g.c * 4, xp: g.chunk * g.c * g.hp * g.wp * 4, v: 16 * g.c * ts * 4, m: 16 * g.o * ts * 4 };
 }
 
-/** (w, u, O, C): u[ξ][o][c] = (G w[o][c] Gᵀ)[ξ]. Scalar: once per call, O·C small filters. */
-export function addWinogradWeights(mod: WasmModule, name: string): void {
+/**
+ * (w, u, O, C): u[ξ][o][c] = (G w[o][c] Gᵀ)[ξ]. Scalar: once per call, O·C small filters.
+ * `flip` (dx of a conv, a conv with the filters rotated by 180° and the channel axes swapped):
+ * u[ξ][c][o] = (G rot180(w[o][c]) Gᵀ)[ξ].
+ */
+export function addWinogradWeights(mod: WasmModule, name: string, flip = false): void {
   const params = { w: "i32", u: "i32", O: "i32", C: "i32" } as const;
   mod.addFunction(name, { params, result: "none" }, (f, p) => {
     const { i32 } = f;
@@ -68,20 +72,20 @@ export function addWinogradWeights(mod: WasmModule, name: string): void {
       a(), half(f.f32.add(f.f32.add(a(), b()), cc())), half(f.f32.add(f.f32.sub(a(), b()), cc())), cc(),
     ];
     const body: Stmt[] = [
-      ...g.map((x, k) => x.set(f.f32.load(src.get(), k * 4))),
+      ...g.map((x, k) => x.set(f.f32.load(src.get(), (flip ? 8 - k : k) * 4))),
       // column k of Gg from column k of g (rows g[k], g[3+k], g[6+k])
       ...[0, 1, 2].flatMap((k) => gRow(() => g[k]!.get(), () => g[3 + k]!.get(), () => g[6 + k]!.get()).map((e, i) => r[i * 3 + k]!.set(e))),
       // row i of (Gg)Gᵀ from row i of Gg
       ...[0, 1, 2, 3].flatMap((i) => gRow(() => r[i * 3]!.get(), () => r[i * 3 + 1]!.get(), () => r[i * 3 + 2]!.get())
         .map((e, j) => f.f32.store(i32.add(dst.get(), i32.mul(plane.get(), 4 * i + j)), e))),
       src.set(i32.add(src.get(), 36)),
-      f.inc(dst, 4),
+      f.inc(dst, flip ? i32.shl(p.O.get(), 2) : 4),
     ];
     return [
       plane.set(i32.shl(i32.mul(p.O.get(), p.C.get()), 2)),
       src.set(p.w.get()),
       f.forRange(o, 0, () => p.O.get(), 1, [
-        dst.set(i32.add(p.u.get(), i32.shl(i32.mul(o.get(), p.C.get()), 2))),
+        dst.set(i32.add(p.u.get(), i32.shl(flip ? o.get() : i32.mul(o.get(), p.C.get()), 2))),
         f.forRange(c, 0, () => p.C.get(), 1, body),
       ]),
     ];
