@@ -18,12 +18,9 @@ import { renderDiagnostics, summarizeDiagnostics } from "../diagnostics/render.j
 import { frontEnd } from "../frontend.js";
 import { lowerProgram } from "../lower/index.js";
 import { optimizeProgram } from "../pipeline.js";
-import { OnnxExportError, exportOnnx, initialWeights, weightsFromCheckpoint } from "../emit/onnx/index.js";
 import type { Weights } from "../emit/onnx/index.js";
 import type { CompiledProgram, ModelProgram } from "../program/types.js";
-import { loadCheckpoint } from "../../runtime/checkpoint.js";
 import type { Checkpoint } from "../../runtime/safetensors.js";
-import { CheckpointError } from "../../runtime/safetensors.js";
 import type { Io } from "./io.js";
 import { readSource } from "./io.js";
 import { intOption, parseCommandArgs, UsageError } from "./usage.js";
@@ -52,8 +49,11 @@ function lower(text: string, file: string, batch: number | undefined, optimize: 
   return { fe, program, diagnostics: [...fe.diagnostics, ...(lowered?.diagnostics ?? [])] };
 }
 
+type OnnxModule = typeof import("../emit/onnx/index.js");
+
 /** The models to export and their weights: with a checkpoint, the model it was saved from. */
-function chooseModels(program: CompiledProgram, checkpoint: Checkpoint | undefined, path: string | undefined, seed: number | undefined): Array<{ model: ModelProgram; weights: Weights }> {
+function chooseModels(onnx: OnnxModule, program: CompiledProgram, checkpoint: Checkpoint | undefined, path: string | undefined, seed: number | undefined): Array<{ model: ModelProgram; weights: Weights }> {
+  const { CheckpointError, initialWeights, weightsFromCheckpoint } = onnx;
   if (!checkpoint || path === undefined) return program.models.map((model) => ({ model, weights: initialWeights(model, seed) }));
   const saved = checkpoint.metadata["dlm.model"];
   const model = program.models.length === 1 ? program.models[0]! : program.models.find((m) => m.name === saved);
@@ -98,11 +98,15 @@ export async function compileOnnxCommand(args: string[], io: Io): Promise<number
     return 1;
   }
 
+  // Loaded here, not at the top: `dlm compile` for the other targets never needs them.
+  const onnx = await import("../emit/onnx/index.js");
+  const { OnnxExportError, exportOnnx, CheckpointError } = onnx;
+  const { loadCheckpoint } = await import("../../runtime/checkpoint.js");
   let checkpoint: Checkpoint | undefined;
   let chosen: Array<{ model: ModelProgram; weights: Weights }>;
   try {
     if (values.checkpoint !== undefined) checkpoint = await loadCheckpoint(values.checkpoint);
-    chosen = chooseModels(first.program, checkpoint, values.checkpoint, seed);
+    chosen = chooseModels(onnx, first.program, checkpoint, values.checkpoint, seed);
   } catch (e) {
     if (e instanceof CheckpointError) {
       io.err(`dlm compile: ${e.message}\n`);

@@ -28,6 +28,7 @@ export { OPSET, isExportable } from "./ops.js";
 export { encodeModel } from "./proto.js";
 export type { OnnxAttr, OnnxDim, OnnxGraph, OnnxModel, OnnxNode, OnnxTensor, OnnxValueInfo } from "./proto.js";
 export { checkpointWeights, initialWeights, weightsFromCheckpoint } from "./weights.js";
+export { CheckpointError } from "../../../runtime/safetensors.js";
 export type { Weights } from "./weights.js";
 
 export interface OnnxExportOptions {
