@@ -39,6 +39,17 @@ export class ModuleContext {
   }
 }
 
+// Slots by key, once per plan: a search of the slot list per view was quadratic (seq2seq: 3,000 slots).
+const byKey = new WeakMap<ModelPlan, Map<string, ModelPlan["slots"][number]>>();
+function slotsByKey(plan: ModelPlan): Map<string, ModelPlan["slots"][number]> {
+  let m = byKey.get(plan);
+  if (!m) {
+    m = new Map(plan.slots.map((s) => [s.key, s]));
+    byKey.set(plan, m);
+  }
+  return m;
+}
+
 export class ClassContext {
   readonly fields: FieldDecl[] = [];
   readonly namer: Namer;
@@ -54,7 +65,7 @@ export class ClassContext {
     const id = `${key}|${dtype}|${length}`;
     const known = this.views.get(id);
     if (known) return `this.${known}`;
-    const slot = this.plan.slots.find((s) => s.key === key);
+    const slot = slotsByKey(this.plan).get(key);
     if (!slot) throw new Error(`emit: no memory slot ${key}`);
     const name = this.namer.fresh(hint);
     const field: FieldDecl = { name, type: arrayType(dtype), init: `new ${arrayType(dtype)}(arena, ${slot.offset}, ${length})` };
