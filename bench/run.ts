@@ -6,12 +6,14 @@ import { benchFrontEnd } from "./front-end.js";
 import { benchKernels } from "./kernels.js";
 import { benchMatmul } from "./matmul.js";
 import { benchCompare, parseCompareArgs } from "./compare/index.js";
+import { benchCompileTime, parseCompileTimeArgs } from "./compile-time.js";
 
 const benches: Record<string, (args: string[]) => string | Promise<string>> = {
   "front-end": () => benchFrontEnd(),
   kernels: () => benchKernels(),
   matmul: () => benchMatmul(),
   compare: (args) => benchCompare(parseCompareArgs(args)),
+  "compile-time": (args) => benchCompileTime(parseCompileTimeArgs(args)),
 };
 
 const [name, ...args] = process.argv.slice(2);
