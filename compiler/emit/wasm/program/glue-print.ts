@@ -56,24 +56,30 @@ function statementText(statements: unknown, where: string): string {
 }
 
 /**
- * Indents code by its bracket depth, `level` levels deep. Leading closing brackets dedent their line.
- * Lines that start inside a template literal are kept verbatim.
+ * Indents code by its brackets, `level` levels deep: the lines inside brackets opened on one line go one
+ * level deeper than that line (however many it opened, as in `f({`), and a line starting with closing
+ * brackets goes back to the level of the line that opened them. Lines that start inside a template
+ * literal are kept verbatim.
  */
 export function reindent(code: string, level: number): string[] {
   const out: string[] = [];
-  let depth = 0;
+  // The level of the contents of every open bracket.
+  const open: number[] = [];
   // Open template literals and, inside their `${…}`, the brace depth of each expression.
   const templates: number[] = [];
   let inTemplate = false;
   let inBlockComment = false;
   for (const raw of code.split("\n")) {
+    let lineLevel = open.length > 0 ? open[open.length - 1]! : level;
     if (inTemplate) {
       out.push(raw);
     } else {
       const line = raw.trim();
       let closers = 0;
       if (!inBlockComment) while (closers < line.length && ")]}".includes(line[closers]!)) closers++;
-      const pad = INDENT.repeat(Math.max(0, level + depth - closers));
+      const k = open.length - Math.min(closers, open.length);
+      lineLevel = k > 0 ? open[k - 1]! : level;
+      const pad = INDENT.repeat(lineLevel);
       out.push(line === "" ? "" : inBlockComment && line.startsWith("*") ? `${pad} ${line}` : pad + line);
     }
     // Scan the line for brackets, strings, comments and template boundaries.
@@ -105,14 +111,14 @@ export function reindent(code: string, level: number): string[] {
         templates.push(-1);
         inTemplate = true;
       } else if (c === "{" || c === "(" || c === "[") {
-        depth++;
+        open.push(lineLevel + 1);
         if (c === "{" && templates.length > 0 && templates[templates.length - 1]! >= 0) templates[templates.length - 1]!++;
       } else if (c === "}" && templates.length > 0 && templates[templates.length - 1] === 0) {
         // the end of a `${…}`: back inside the template
         templates[templates.length - 1] = -1;
         inTemplate = true;
       } else if (c === "}" || c === ")" || c === "]") {
-        depth--;
+        open.pop();
         if (c === "}" && templates.length > 0 && templates[templates.length - 1]! > 0) templates[templates.length - 1]!--;
       }
     }
