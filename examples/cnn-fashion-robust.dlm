@@ -3,6 +3,8 @@
 // minimises mix·clean loss + (1 − mix)·perturbed loss). Compare with the plain network:
 //   dlm train examples/cnn-fashion-robust.dlm --target wasm --save robust.safetensors
 //   dlm attack examples/cnn-fashion-robust.dlm --checkpoint robust.safetensors --eps 0.1
+// Measured (--target wasm, 10,000 test images): cnn-fashion.dlm 0.920 clean, 0.154 under FGSM at eps 0.1;
+// this file 0.907 clean, 0.792 under FGSM. PGD (10 steps, first 1,000 images): 0.000 and 0.233.
 // Needs Debian's data set: apt-get install dataset-fashion-mnist
 
 model FashionCnn {
