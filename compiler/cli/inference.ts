@@ -78,7 +78,9 @@ export async function loadForInference<M>(front: FrontEndResult, file: string, n
   } catch (e) {
     throw new InferenceError(`cannot read the checkpoint ${checkpoint}: ${reason(e, checkpoint)}`);
   }
-  const { program } = optimizeProgram({ ...lowered.program, models: [mp] });
+  // Inference needs predict only: without the train and evaluate steps the module compiles faster.
+  const { train: _train, evaluate: _evaluate, ...predictOnly } = mp;
+  const { program } = optimizeProgram({ ...lowered.program, models: [predictOnly] });
   const module = target === "wasm" ? await loadCompiledWasm(program) : await loadCompiled(program);
   const cls = module[classNameOf(program, mp.name)] as InferenceClass<M> | undefined;
   if (!cls) throw new Error(`generated module has no class for ${mp.name}`);
