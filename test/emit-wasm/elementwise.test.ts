@@ -31,6 +31,8 @@ function evalRef(e: EwExpr, x: (i: number) => number): number {
     case "sigmoid":
     case "tanh":
       throw new Error("approximate ops are tested in simd-math.test.ts");
+    case "select":
+      return evalRef(e.c, x) !== 0 ? evalRef(e.a, x) : evalRef(e.b, x);
     default: {
       const a = evalRef(e.a, x);
       const b = evalRef(e.b, x);
@@ -48,6 +50,7 @@ function randomTree(rand: () => number, nInputs: number, depth: number): EwExpr 
     const op = (["neg", "abs", "sqrt", "relu"] as const)[Math.floor(rand() * 4)]!;
     return { op, x: randomTree(rand, nInputs, depth - 1) };
   }
+  if (r < 0.35) return { op: "select", c: randomTree(rand, nInputs, depth - 1), a: randomTree(rand, nInputs, depth - 1), b: randomTree(rand, nInputs, depth - 1) };
   const op = (["add", "sub", "mul", "div", "min", "max", "maskPos"] as const)[Math.floor(rand() * 7)]!;
   return { op, a: randomTree(rand, nInputs, depth - 1), b: randomTree(rand, nInputs, depth - 1) };
 }
@@ -65,6 +68,8 @@ const FIXED: ElementwiseSpec[] = [
   { name: "relu_grad", inputs: ["full", "full"], expr: { op: "maskPos", a: { op: "input", index: 0 }, b: { op: "input", index: 1 } } },
   { name: "add_same", inputs: ["full", "full"], expr: { op: "add", a: { op: "input", index: 0 }, b: { op: "input", index: 1 } } },
   { name: "sub_col", inputs: ["full", "col"], expr: { op: "sub", a: { op: "input", index: 0 }, b: { op: "input", index: 1 } } },
+  // select(c, a, b) with a column condition (a mask per row), as a GAN's label smoothing might
+  { name: "select_col", inputs: ["col", "full", "scalar"], expr: { op: "select", c: { op: "input", index: 0 }, a: { op: "input", index: 1 }, b: { op: "input", index: 2 } } },
   { name: "square_plus_half", inputs: ["full"], expr: { op: "add", a: { op: "mul", a: { op: "input", index: 0 }, b: { op: "input", index: 0 } }, b: { op: "const", value: 0.5 } } },
 ];
 

@@ -30,7 +30,9 @@ export type EwExpr =
   | { op: "input"; index: number }
   | { op: "const"; value: number }
   | { op: EwUnaryOp; x: EwExpr }
-  | { op: EwBinaryOp; a: EwExpr; b: EwExpr };
+  | { op: EwBinaryOp; a: EwExpr; b: EwExpr }
+  /** `c ≠ 0 ? a : b` (the IR's select: a NaN condition picks a, −0 picks b). */
+  | { op: "select"; c: EwExpr; a: EwExpr; b: EwExpr };
 
 export interface ElementwiseSpec {
   name: string;
@@ -64,6 +66,11 @@ function collect(e: EwExpr, inputs: Set<number>, consts: Map<number, number>): v
     case "sigmoid":
     case "tanh":
       collect(e.x, inputs, consts);
+      return;
+    case "select":
+      collect(e.c, inputs, consts);
+      collect(e.a, inputs, consts);
+      collect(e.b, inputs, consts);
       return;
     default:
       collect(e.a, inputs, consts);
@@ -127,6 +134,11 @@ export function addElementwise(mod: WasmModule, spec: ElementwiseSpec): void {
         case "maskPos": {
           const a = tree(e.a);
           return v128.and(a, f32x4.gt(tree(e.b), zero.get()));
+        }
+        case "select": {
+          const a = tree(e.a);
+          const b = tree(e.b);
+          return v128.bitselect(a, b, f32x4.ne(tree(e.c), zero.get()));
         }
         default:
           return f32x4[e.op](tree(e.a), tree(e.b));

@@ -10,7 +10,8 @@
 //
 // IR ops without a SIMD primitive of their own are rewritten: rsqrt x = 1/sqrt x, square x = x·x,
 // silu x = x·sigmoid x, leaky_relu x = max(x, α·x) (0 ≤ α ≤ 1), greater(a, b) = maskPos(1, a − b)
-// (1 where a − b > 0, also for infinities of opposite sign; NaN and equal infinities give 0 like `>`).
+// (1 where a − b > 0, also for infinities of opposite sign; NaN and equal infinities give 0 like `>`);
+// select(c, a, b) is a bitselect on c ≠ 0 (the TS target's `c !== 0 ? a : b`).
 
 import type { Node, NodeId } from "../../../ir/graph.js";
 import { sizeOf } from "../../../ir/shapes.js";
@@ -190,6 +191,8 @@ function opExpr(n: Node, args: Arg[]): EwExpr {
       return bin("max");
     case "minimum":
       return bin("min");
+    case "select":
+      return { op: "select", c: args[0]!(), a: args[1]!(), b: args[2]!() };
     case "greater": {
       const b = args[1]!();
       const a = args[0]!();

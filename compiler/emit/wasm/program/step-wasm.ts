@@ -500,5 +500,5 @@ const WINOGRAD_CHUNK_BYTES = 1 << 20;
 const SOURCES = new Set(["reshape", "stop_gradient", "const", "input", "param"]);
 const ISELEMENTWISE = new Set([
   "neg", "exp", "log", "sqrt", "rsqrt", "abs", "square", "tanh", "sigmoid", "relu", "leaky_relu", "silu", "pow", "erf", "gelu",
-  "add", "sub", "mul", "div", "maximum", "minimum", "greater", "broadcast_to",
+  "add", "sub", "mul", "div", "maximum", "minimum", "greater", "broadcast_to", "select",
 ]);
