@@ -38,7 +38,8 @@ generate Lm {
 model Fc {
   input  window: f32[B, 5, 1]
   output next: f32[B, 2]
-  next = window |> GRU(8) |> last |> Dense(2)
+  forecast = window |> GRU(8) |> last   // a binding named like the method
+  next = forecast |> Dense(2)
 }
 data Series = us_births() |> standardize |> windows(size: 5, horizon: 2)
 train Fc on Series {

@@ -22,6 +22,7 @@ export type Helper = "checkExamples" | "f32Field" | "i32Field" | "f32Tensor" | "
 export const CLASS_MEMBERS = [
   "batch", "create", "predict", "trainStep", "evaluate", "fit", "save", "load", "parameters", "arena", "stepCount",
   "totalSteps", "epoch", "snapshot", "restore", "arenaBytes", "trainResult", "runPredict", "runEvaluate", "runTrain", "runInputGradient", "runSaliency", "inputGradient", "saliency", "integratedGradients", "learningRate", "initState", "stateViews",
+  "generate", "generateText", "forecast", "translate", "translateText",
   "constructor", "prototype", "name", "length",
 ];
 
