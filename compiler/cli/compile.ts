@@ -17,6 +17,7 @@ import { renderDiagnostics, summarizeDiagnostics } from "../diagnostics/render.j
 import { lowerProgram } from "../lower/index.js";
 import { optimizeProgram, passNames, printStep } from "../pipeline.js";
 import { EmitError } from "../emit/ts/op-code.js";
+import { prefetchBinaryen } from "../emit/wasm/binaryen.js";
 import type { CompiledProgram } from "../program/types.js";
 import type { Io } from "./io.js";
 import { readSource } from "./io.js";
@@ -68,6 +69,8 @@ export async function compileCommand(args: string[], io: Io): Promise<number> {
   }
   const file = positionals[0]!;
   const text = await readSource(file, "compile");
+  // binaryen's load (~0.3 s) overlaps the front end and the passes
+  if (target === "wasm" && emit !== "ir") prefetchBinaryen();
 
   const fe = frontEnd(text, file);
   const lowered = fe.diagnostics.some((d) => d.severity === "error") ? undefined : lowerProgram(fe.checked, file, batch === undefined ? {} : { batch });

@@ -24,6 +24,16 @@ export function loadBinaryen(): Promise<BinaryenApi> {
   return loading;
 }
 
+/**
+ * Starts importing binaryen now (inside the Liftoff window), so that its load overlaps work done before
+ * the first module is built (`dlm compile` calls this before its front end). Errors surface at create().
+ */
+export function prefetchBinaryen(): void {
+  if (loading !== undefined) return;
+  enterBinaryen();
+  loadBinaryen().then(leaveBinaryen, leaveBinaryen);
+}
+
 let open = 0;
 
 /** Whether the Liftoff window is used: not when the user chose Wasm tiering flags themselves. */
