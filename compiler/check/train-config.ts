@@ -54,7 +54,7 @@ export const optimizerSetting = (ctx: Ctx, e: Expr) => callSetting(ctx, e, optim
 export const scheduleSetting = (ctx: Ctx, e: Expr) => callSetting(ctx, e, schedules, "schedule");
 
 /** `adversarial fgsm(eps: 0.1, mix: 0.5)`: eps > 0, 0 ≤ mix < 1 (mix 1 would never see a perturbed input). */
-export function adversarialSetting(ctx: Ctx, s: Setting): { method: "fgsm"; eps: number; mix: number } | undefined {
+export function adversarialSetting(ctx: Ctx, s: Setting): { method: "fgsm"; eps: number; mix: number; randomStart: boolean } | undefined {
   if (s.args.length !== 1 || s.args[0]!.name) {
     ctx.sink.report("DLM3009", "adversarial takes one method, e.g. adversarial fgsm(eps: 0.1)", s.span);
     return undefined;
@@ -71,7 +71,7 @@ export function adversarialSetting(ctx: Ctx, s: Setting): { method: "fgsm"; eps:
     ctx.sink.report("DLM3009", `fgsm: mix (the weight of the clean loss) must be at least 0 and below 1, got ${mix}`, c.span);
     return undefined;
   }
-  return { method: "fgsm", eps, mix };
+  return { method: "fgsm", eps, mix, randomStart: c.config["random_start"] === true };
 }
 
 /** `validate every: 1, early_stop(patience: 2)`. */

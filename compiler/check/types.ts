@@ -200,7 +200,7 @@ export interface CheckedTrain {
   clip?: number;
   validate?: { every: number; earlyStop?: { patience: number; monitor: string } };
   /** `adversarial fgsm(…)` (single form; the model has an f32 input to perturb). */
-  adversarial?: { method: "fgsm"; eps: number; mix: number };
+  adversarial?: { method: "fgsm"; eps: number; mix: number; randomStart: boolean };
   /** The whole step as one graph: data fields as inputs, models inlined, losses and metrics; its
    * outputs are the model's outputs (single form). */
   graph: ElaboratedGraph;

@@ -103,8 +103,8 @@ export interface TrainingSpec {
   aggregates?: Record<string, MetricAggregate>;
   validate?: { every: number; earlyStop?: { patience: number; monitor: string } };
   /** `adversarial fgsm(eps, mix)`: the train step trains on x + eps·sign(∂loss/∂x) (mix: weight of the
-   *  clean loss), computed inside the step graph. */
-  adversarial?: { method: "fgsm"; eps: number; mix: number };
+   *  clean loss; randomStart: the gradient at a random point of the eps-ball), inside the step graph. */
+  adversarial?: { method: "fgsm"; eps: number; mix: number; randomStart: boolean };
 }
 
 export interface ModelProgram {

@@ -100,7 +100,7 @@ describe("adversarial fgsm in the train step", () => {
     it(`loss = ${mix}·L(x) + ${1 - mix}·L(x + eps·sign(∂L/∂x)) (float64)`, () => {
       const eps = 0.1;
       const m = programOf(source(`adversarial fgsm(eps: ${eps}, mix: ${mix})`), { inputGradients: true });
-      expect(m.training!.adversarial).toEqual({ method: "fgsm", eps, mix });
+      expect(m.training!.adversarial).toEqual({ method: "fgsm", eps, mix, randomStart: false });
       const { state, image, label } = setup(m, 23);
       const trainState: Record<string, number[]> = { ...state };
       for (const st of m.state) if (!(st.name in trainState)) trainState[st.name] = new Array<number>(sizeOf(st.shape)).fill(0);
@@ -114,6 +114,32 @@ describe("adversarial fgsm in the train step", () => {
       expect(Math.abs(mean(adv) - mean(image))).toBeGreaterThan(1e-3);
     });
   }
+});
+
+describe("adversarial fgsm with random_start", () => {
+  it("loss = ½·L(x) + ½·L(clip(x0 + 1.25·eps·sign(∂L(x0)/∂x0), x ± eps)), x0 = x + U(−eps, eps) drawn in the step", () => {
+    const eps = 0.1;
+    const m = programOf(source(`adversarial fgsm(eps: ${eps}, random_start: true)`), { inputGradients: true });
+    expect(m.training!.adversarial).toEqual({ method: "fgsm", eps, mix: 0.5, randomStart: true });
+    const { state, image, label } = setup(m, 31);
+    const trainState: Record<string, number[]> = { ...state };
+    for (const st of m.state) if (!(st.name in trainState)) trainState[st.name] = new Array<number>(sizeOf(st.shape)).fill(0);
+    const inputs = { image, label, lr: [1], step: [5] };
+    const g = m.train!.graph;
+    const draws = g.nodes.filter((n) => n.op === "random_uniform");
+    expect(draws).toHaveLength(1);
+    const u = outputOnly({ ...m.train!, graph: { ...g, outputs: [{ name: "u", node: draws[0]!.id }] } }, "u", inputs, trainState);
+    const x0 = image.map((v, i) => v + (2 * u[i]! - 1) * eps);
+    const grad = outputOnly(m.inputGradient!, "grad.image", { image: x0, label }, state);
+    const adv = x0.map((v, i) => Math.min(image[i]! + eps, Math.max(image[i]! - eps, v + 1.25 * eps * Math.sign(grad[i]!))));
+    const mean = (x: number[]) => outputOnly(m.evaluate!, "loss", { image: x, label }, state).reduce((a, v) => a + v, 0) / B;
+    const got = outputOnly(m.train!, "loss", inputs, trainState)[0]!;
+    const want = 0.5 * mean(image) + 0.5 * mean(adv);
+    expect(Math.abs(got - want)).toBeLessThan(1e-9 * Math.max(1, Math.abs(want)));
+    // The start is random and inside the ball: not all equal, all within eps.
+    expect(Math.max(...u) - Math.min(...u)).toBeGreaterThan(0.5);
+    expect(Math.max(...adv.map((v, i) => Math.abs(v - image[i]!)))).toBeLessThanOrEqual(eps + 1e-12);
+  });
 });
 
 describe("adversarial setting diagnostics", () => {

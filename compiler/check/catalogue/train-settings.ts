@@ -92,10 +92,11 @@ export const schedules: readonly CallSpec[] = [
 export const adversarialMethods: readonly CallSpec[] = [
   {
     name: "fgsm",
-    summary: "Fast gradient sign method: trains on x + eps·sign(∂loss/∂x); the loss is mix·clean + (1 − mix)·perturbed.",
+    summary: "Fast gradient sign method: trains on x + eps·sign(∂loss/∂x); the loss is mix·clean + (1 − mix)·perturbed; random_start takes the gradient at a random point of the eps-ball and steps 1.25·eps.",
     args: [
       { name: "eps", kind: "float" },
       { name: "mix", kind: "float", default: 0.5 },
+      { name: "random_start", kind: "bool", default: false },
     ],
   },
 ];
