@@ -4,7 +4,7 @@
 // standardize on a series takes its statistics from the values the training part will see: when a
 // later split is unshuffled, the series is cut where the train part's last window (and its targets)
 // ends, so the test days never inform the scaling; otherwise the whole series is used. On examples,
-// standardize after a split uses the train part's statistics; before a split, data.ts defers it until
+// standardize after a split uses the train part's statistics; right before a split, data.ts defers it until
 // the split has made a train part.
 
 import type { Config, DataStep } from "../check/types.js";

@@ -60,7 +60,8 @@ export function loadDataWithInfo(data: CheckedData): LoadedData {
   let stream = loadSource(data);
   let charStream: CharStream | undefined;
   let splitConfig: Config | undefined;
-  // standardize on unsplit examples waits for the split, so that its statistics come from train alone
+  // standardize right before a split waits for it, so that its statistics come from train alone (with
+  // other steps in between, their order would change what is standardized: then all the data counts)
   let deferred: Config | undefined;
   data.steps.forEach((step, i) => {
     switch (step.op) {
@@ -69,7 +70,7 @@ export function loadDataWithInfo(data: CheckedData): LoadedData {
           const r = standardizeSeries(stream.values, trainPrefix(stream.values.length, data.steps, i + 1));
           stream = { kind: "series", values: r.values };
           info.stats.value = r.stats;
-        } else if (stream.kind === "examples" && stream.parts.all && data.steps.slice(i + 1).some((s) => s.op === "split")) {
+        } else if (stream.kind === "examples" && stream.parts.all && data.steps[i + 1]?.op === "split") {
           deferred = step.config;
         } else stream = { kind: "examples", parts: standardizeInto(examples(stream, step), step.config, info) };
         return;
