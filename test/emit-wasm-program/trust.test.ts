@@ -31,8 +31,8 @@ train Tiny on D {
 }
 `;
 
-function compiled(): CompiledProgram {
-  const fe = frontEnd(source, "tiny.dlm");
+function compiled(text = source): CompiledProgram {
+  const fe = frontEnd(text, "tiny.dlm");
   expect(fe.diagnostics.filter((d) => d.severity === "error")).toEqual([]);
   const low = lowerProgram(fe.checked, "tiny.dlm", { inputGradients: true });
   expect(low.diagnostics).toEqual([]);
@@ -150,5 +150,22 @@ describe("input gradients on both targets", () => {
     const grey = new Float32Array(784).fill(0.5);
     const ig2 = a.integratedGradients({ image: data.image.subarray(0, 784) }, 2, { baseline: { image: grey }, steps: 50 });
     expect(ig2.baselineScores[0]).toBeCloseTo(a.saliency({ image: grey }, 2).scores[0]!, 5);
+  }, 180_000);
+});
+
+describe("adversarial training on both targets", () => {
+  it("fgsm(random_start: true): the TS and Wasm train steps draw the same start and agree on the loss", async () => {
+    const program = compiled(source.replace("seed      3", "seed      3\n  adversarial fgsm(eps: 0.1, random_start: true)"));
+    expect(program.models[0]!.training!.adversarial?.randomStart).toBe(true);
+    const { ts, wasm } = await loadBoth(program, program.models[0]!.name);
+    const a = (await ts.create({ seed: 2 })) as unknown as Trainable;
+    const b = (await wasm.create({ seed: 2 })) as unknown as Trainable;
+    for (let step = 0; step < 3; step++) {
+      const batch = examples(4, 50 + step);
+      const la = a.trainStep(batch).loss;
+      const lb = b.trainStep(batch).loss;
+      // The sign of a gradient entry within float32 noise of zero may differ between targets: a tolerance.
+      expect(Math.abs(la - lb)).toBeLessThan(1e-3 * Math.abs(la));
+    }
   }, 180_000);
 });
