@@ -1,5 +1,7 @@
 // Sequence to sequence: English → German phrases, character by character, with an LSTM encoder and
-// decoder and attention from the decoder over the encoder's outputs.
+// decoder and attention from the decoder over the encoder's outputs. After training, `dlm train` decodes
+// greedily and prints the exact-match rate on the training pairs and the held-out character F-score
+// (chrF) beside the copy-the-input baseline's.
 
 model Translator(src_vocab: int = 96, tgt_vocab: int = 96) {
   input  src: i32[B, S]
@@ -19,10 +21,11 @@ data Phrases = phrase_pairs(file: "/usr/share/dictd/freedict-eng-deu.dict.dz", l
 
 train Translator on Phrases {
   loss      cross_entropy(logits, tgt_out, ignore: 0)   // 0 is padding
-  optimizer adam(lr: 2e-3)
+  optimizer adam(lr: 3e-3)
+  schedule  cosine(warmup: 100)
   clip      1.0
   batch     32
-  epochs    30
+  epochs    80
   metrics   accuracy(logits, tgt_out, ignore: 0)
   seed      42
 }
