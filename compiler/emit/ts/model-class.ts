@@ -87,7 +87,7 @@ export function modelNames(model: ModelProgram, topNames: Namer): ModelNames {
 }
 
 export function emitModel(model: ModelProgram, names: ModelNames, mod: ModuleContext, runtimeNames: readonly string[], source: SourceText | undefined,
-  meta: { file: string; fuse: boolean }): EmittedModel {
+  meta: { file: string; fuse: boolean; stepBodies?: boolean }): EmittedModel {
   const { className, types } = names;
 
   // Pairs and scratch are per step graph; the planner asks for scratch node by node.
@@ -108,7 +108,8 @@ export function emitModel(model: ModelProgram, names: ModelNames, mod: ModuleCon
   for (const sp of plan.steps) {
     const em = makeStepEmitter(cls, model, sp, pairsOf.get(sp.step)!);
     emitters[sp.step] = { em, plan: sp };
-    const body = stepBody(em, sp, source);
+    // The Wasm target replaces the run methods' bodies: it asks for none (stepBodies: false; compile time).
+    const body = meta.stepBodies === false ? [] : stepBody(em, sp, source);
     const name = runMethodName(sp.step);
     runMethods.push(method(name, body, { scope: Scope.Private, returnType: "void" }));
   }

@@ -90,7 +90,7 @@ export async function emitWasm(program: CompiledProgram, options: WasmEmitOption
     let usesFit = false;
     program.models.forEach((model, index) => {
       const mn = names.get(model.name)!;
-      const emitted = emitModel(model, mn, mod, RUNTIME_NAMES, source, { file, fuse: options.fuse ?? true });
+      const emitted = emitModel(model, mn, mod, RUNTIME_NAMES, source, { file, fuse: options.fuse ?? true, stepBodies: false });
       const plan = emitted.plan;
       plans[model.name] = plan;
       usesFit ||= emitted.usesFit;
