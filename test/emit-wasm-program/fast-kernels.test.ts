@@ -4,12 +4,14 @@
 // the indexing ops (gather / scatter_add rows, take / scatter along an axis, with ignored labels and the
 // position of a bad index) against the runtime kernels and a direct loop; average pooling, nearest
 // upsampling (and their backward ops) and pad's placement against the runtime kernels / a direct loop;
-// argmax (ties, NaN) against reduceMax's argmax, equal against ===.
+// argmax (ties, NaN) against reduceMax's argmax, equal against ===; the softmax family along a middle
+// axis against float64 loops (the TS target's formulas).
 
 import { describe, expect, it } from "vitest";
 import { WasmModule } from "../../compiler/emit/wasm/module.js";
 import { loadWasmSync, pagesFor } from "../../compiler/emit/wasm/load.js";
 import { addMaxPool2x2 } from "../../compiler/emit/wasm/program/pool.js";
+import { addSoftmaxInner } from "../../compiler/emit/wasm/program/rows.js";
 import { addMatmul, matmulScratchBytes } from "../../compiler/emit/wasm/kernels/matmul.js";
 import { addPadPlanes, addWinogradInput, addWinogradOutput, addWinogradWeights, tileStride, winogradGeometry, winogradScratch } from "../../compiler/emit/wasm/program/winograd.js";
 import { expectNormClose } from "./helpers.js";
@@ -311,5 +313,53 @@ describe("wasm fast kernels", () => {
     mem.set(fb, 64);
     w.exports.run_ef!(0, 256, 512, 5);
     expect(Array.from(mem.slice(128, 133))).toEqual(Array.from(fa, (v, i) => (v === fb[i] ? 1 : 0)));
+  });
+
+  it("softmax family along a middle axis = float64 loops", async () => {
+    const mod = await WasmModule.create();
+    const kinds = ["softmax", "log_softmax", "softmax_backward", "log_softmax_backward"] as const;
+    for (const k of kinds) {
+      addSoftmaxInner(mod, k, k);
+      const params = Object.fromEntries(Array.from({ length: 6 }, (_, i) => [`p${i}`, "i32" as const]));
+      mod.addFunction(`run_${k}`, { params, result: "none", export: true }, (f, p) => [f.call(k, Object.values(p).map((l) => l.get()))]);
+    }
+    const w = loadWasmSync<Record<string, Fn>>(mod.finish().binary, kinds.map((k) => `run_${k}`), { initialPages: pagesFor(1 << 22) });
+    const mem = new Float32Array(w.memory.buffer);
+    const r = rand(41);
+    const [A, B, Y] = [0, 1 << 18, 1 << 19];
+    for (const [outer, len, inner] of [[2, 5, 9], [3, 4, 8], [1, 7, 2], [2, 3, 5]] as const) {
+      const size = outer * len * inner;
+      const x = Float32Array.from({ length: size }, () => 3 * r());
+      const dy = Float32Array.from({ length: size }, r);
+      const at = (o: number, k: number, q: number): number => (o * len + k) * inner + q;
+      const ref = Object.fromEntries(kinds.map((k) => [k, new Float64Array(size)])) as Record<(typeof kinds)[number], Float64Array>;
+      for (let o = 0; o < outer; o++) for (let q = 0; q < inner; q++) {
+        let m = -Infinity;
+        for (let k = 0; k < len; k++) m = Math.max(m, x[at(o, k, q)]!);
+        let sum = 0;
+        for (let k = 0; k < len; k++) sum += Math.exp(x[at(o, k, q)]! - m);
+        for (let k = 0; k < len; k++) {
+          ref.softmax[at(o, k, q)] = Math.exp(x[at(o, k, q)]! - m) / sum;
+          ref.log_softmax[at(o, k, q)] = x[at(o, k, q)]! - m - Math.log(sum);
+        }
+        // backward ops with y = the float32 forward output, as the step passes it
+        let dot = 0;
+        let sdy = 0;
+        const ys = (k: number): number => Math.fround(ref.softmax[at(o, k, q)]!);
+        const yl = (k: number): number => Math.fround(ref.log_softmax[at(o, k, q)]!);
+        for (let k = 0; k < len; k++) (dot += dy[at(o, k, q)]! * ys(k), sdy += dy[at(o, k, q)]!);
+        for (let k = 0; k < len; k++) {
+          ref.softmax_backward[at(o, k, q)] = ys(k) * (dy[at(o, k, q)]! - dot);
+          ref.log_softmax_backward[at(o, k, q)] = dy[at(o, k, q)]! - Math.exp(yl(k)) * sdy;
+        }
+      }
+      for (const k of kinds) {
+        const backward = k.endsWith("backward");
+        mem.set(backward ? Float32Array.from(ref[k === "softmax_backward" ? "softmax" : "log_softmax"]) : x, A);
+        mem.set(dy, B);
+        w.exports[`run_${k}`]!(4 * A, 4 * B, 4 * Y, outer, len, inner);
+        expectNormClose(mem.slice(Y, Y + size), ref[k], `${k} ${[outer, len, inner]}`);
+      }
+    }
   });
 });

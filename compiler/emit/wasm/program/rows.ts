@@ -191,3 +191,69 @@ export function addTranspose(mod: WasmModule, name: string): void {
     ];
   });
 }
+
+/**
+ * The softmax family along a middle axis of an [outer, len, inner] view (inner > 1; the TS target's
+ * loops in emit/ts/axis-ops.ts): SIMD over four adjacent inner positions (contiguous in memory), each
+ * reduced along the axis at a stride of inner floats; the last inner mod 4 positions one at a time (same
+ * vector ops on splatted values, lane 0 stored). Parameters (a, b, y, outer, len, inner) as addSoftmax's.
+ */
+export function addSoftmaxInner(mod: WasmModule, name: string, kind: SoftmaxKind): void {
+  const params = { a: "i32", b: "i32", y: "i32", outer: "i32", len: "i32", inner: "i32" } as const;
+  mod.addFunction(name, { params, result: "none" }, (f, p) => {
+    const { i32, v128, f32x4 } = f;
+    const [o, q, kk, inner4, stride, off, at] = f.locals("i32", ["o", "q", "kk", "inner4", "stride", "off", "at"]);
+    const [m, s] = f.locals("v128", ["m", "s"]);
+    const column = (vector: boolean): Stmt[] => {
+      const ld = (base: Local<"i32">): Expr<"v128"> => (vector ? v128.load(i32.add(base.get(), at.get()), 0, 4) : v128.load32Splat(i32.add(base.get(), at.get())));
+      const st = (v: Expr<"v128">): Stmt => (vector ? v128.store(i32.add(p.y.get(), at.get()), v, 0, 4) : f.f32.store(i32.add(p.y.get(), at.get()), f32x4.extractLane(v, 0)));
+      // `body` once per position k along the axis, at = off + k·stride
+      const along = (body: Stmt[]): Stmt => f.forRange(kk, 0, () => p.len.get(), 1, [at.set(i32.add(off.get(), i32.mul(kk.get(), stride.get()))), ...body]);
+      const { a, b } = p;
+      switch (kind) {
+        case "softmax":
+        case "log_softmax":
+          return [
+            m.set(f32x4.splat(f.f32.const(-Infinity))),
+            along([m.set(f32x4.max(m.get(), ld(a)))]),
+            // a column of −∞ only: shift by 0 (as the last-axis kernel does)
+            m.set(v128.bitselect(v128.zero(), m.get(), f32x4.eq(m.get(), f32x4.splat(f.f32.const(-Infinity))))),
+            s.set(v128.zero()),
+            ...(kind === "softmax"
+              ? [
+                  along([st(expF32x4(f, f32x4.sub(ld(a), m.get()))), s.set(f32x4.add(s.get(), ld(p.y)))]),
+                  s.set(f32x4.div(f32x4.splat(f.f32.const(1)), s.get())),
+                  along([st(f32x4.mul(ld(p.y), s.get()))]),
+                ]
+              : [
+                  along([s.set(f32x4.add(s.get(), expF32x4(f, f32x4.sub(ld(a), m.get()))))]),
+                  m.set(f32x4.add(m.get(), logF32x4(f, s.get()))),
+                  along([st(f32x4.sub(ld(a), m.get()))]),
+                ]),
+          ];
+        case "softmax_backward":
+          // a = y, b = dy: dx = y ⊙ (dy − Σ dy ⊙ y)
+          return [
+            s.set(v128.zero()),
+            along([s.set(f32x4.add(s.get(), f32x4.mul(ld(a), ld(b))))]),
+            along([st(f32x4.mul(ld(a), f32x4.sub(ld(b), s.get())))]),
+          ];
+        default:
+          // a = y, b = dy: dx = dy − exp(y) · Σ dy
+          return [
+            s.set(v128.zero()),
+            along([s.set(f32x4.add(s.get(), ld(b)))]),
+            along([st(f32x4.sub(ld(b), f32x4.mul(expF32x4(f, ld(a)), s.get())))]),
+          ];
+      }
+    };
+    return [
+      stride.set(i32.shl(p.inner.get(), 2)),
+      inner4.set(i32.and(p.inner.get(), -4)),
+      f.forRange(o, 0, () => p.outer.get(), 1, [
+        f.forRange(q, 0, () => inner4.get(), 4, [off.set(i32.shl(i32.add(i32.mul(i32.mul(o.get(), p.len.get()), p.inner.get()), q.get()), 2)), ...column(true)]),
+        f.forRange(q, inner4.get(), () => p.inner.get(), 1, [off.set(i32.shl(i32.add(i32.mul(i32.mul(o.get(), p.len.get()), p.inner.get()), q.get()), 2)), ...column(false)]),
+      ]),
+    ];
+  });
+}

@@ -4,7 +4,8 @@
 // - a fused elementwise group → one f32x4 loop (kernels/elementwise.ts), shared by equal groups;
 // - sum / max / mean over one run of axes that is a row or column reduction of a matrix → the SIMD
 //   reduction (kernels/reduce.ts), mean then scaled in place by an elementwise loop;
-// - conv2d → Winograd (winograd.ts) when 3×3 stride 1, else im2col + matmul; 2×2 max pooling → SIMD;
+// - conv2d → Winograd (winograd.ts) when 3×3 stride 1 in predict/evaluate (and the dx of such convs in
+//   any step), else im2col + matmul; 2×2 max pooling → SIMD;
 // - gather / scatter_add / take_along_axis / scatter_along_axis → index-ops.ts, with the node's TS code
 //   as a thunk called only on a bad index (to throw the TS target's error);
 // - avg pooling, nearest upsampling (+ backward ops), pad → spatial.ts;
@@ -32,7 +33,7 @@ import { addAvgPool, addPlace, addUpsample, padPlan } from "./spatial.js";
 import { addPadPlanes, addWinogradInput, addWinogradOutput, addWinogradWeights, tileStride, winogradApplies, winogradGeometry, winogradScratch } from "./winograd.js";
 import { addUniform, fmix32 } from "./random.js";
 import type { SoftmaxKind } from "./rows.js";
-import { addCopy, addSoftmax, addTranspose, transposePlan } from "./rows.js";
+import { addCopy, addSoftmax, addSoftmaxInner, addTranspose, transposePlan } from "./rows.js";
 import { importThunk } from "./imports.js";
 
 export interface ModuleKernels {
@@ -154,7 +155,11 @@ export function emitStepWasm(mod: WasmModule, k: ModuleKernels, model: ModelProg
     const mm = (f: FunctionBuilder, A: I32, B: I32, Cp: I32, M: number, Nn: number, K: number, tA: number, tB: number, acc: number): Stmt =>
       f.call(k.matmul, [A, B, Cp, M, Nn, K, tA, tB, acc, k.packA, k.packB]);
     const groups = Array.from({ length: G }, (_, gr) => gr);
-    if (n.op === "conv2d" && winogradApplies(C, KH, KW, a.stride, a.dilation, G)) return winograd(n, N, C, H, W, O, [a.pad[0], a.pad[1]]);
+    // Forward Winograd only in steps without a backward pass: its transforms turn some exact zeros (blank
+    // or padded regions) into ±1e-9, which flips relu masks and max-pool ties and so moves gradients
+    // between positions (the values agree to rounding; the gradients would not agree with the TS target's).
+    const inference = sp.step === "predict" || sp.step === "evaluate";
+    if (n.op === "conv2d" && inference && winogradApplies(C, KH, KW, a.stride, a.dilation, G)) return winograd(n, N, C, H, W, O, [a.pad[0], a.pad[1]]);
     // dx of a 3×3 stride-1 conv is a 3×3 stride-1 conv of dy with the filters rotated by 180° and their
     // channel axes swapped, padded by 2 − pad: Winograd too
     if (n.op === "conv2d_backward_input" && winogradApplies(O, KH, KW, a.stride, a.dilation, G) && a.pad[0] <= 2 && a.pad[1] <= 2)
@@ -391,9 +396,15 @@ export function emitStepWasm(mod: WasmModule, k: ModuleKernels, model: ModelProg
     if (n.op === "softmax" || n.op === "log_softmax" || n.op === "softmax_backward" || n.op === "log_softmax_backward") {
       const full = n.shape;
       const axis = n.attrs.axis;
-      if (sizeOf(full.slice(axis + 1)) !== 1 || n.dtype !== "f32") return null;
+      if (n.dtype !== "f32") return null;
       const rows = sizeOf(full.slice(0, axis));
       const cols = full[axis]!;
+      const inner = sizeOf(full.slice(axis + 1));
+      if (inner !== 1) {
+        const fn = kernel(`${n.op}|inner`, (nm) => addSoftmaxInner(mod, nm, n.op as SoftmaxKind));
+        const [pa, pb, py] = [ptr(n.inputs[0]!), n.inputs.length > 1 ? ptr(n.inputs[1]!) : 0, ptr(n.id)];
+        return [(f) => [f.call(fn, [pa, pb, py, rows, cols, inner])]];
+      }
       const fn = kernel(n.op, (nm) => addSoftmax(mod, nm, n.op as SoftmaxKind));
       const [pa, pb] = [ptr(n.inputs[0]!), n.inputs.length > 1 ? ptr(n.inputs[1]!) : 0];
       const py = ptr(n.id);
