@@ -4,7 +4,8 @@
 // child process (user + system, reported by the child itself on exit) and the load average are printed
 // beside it; on a shared machine the CPU column is the one to compare.
 //
-// Run: npm run bench -- compile-time [--target ts|wasm] [--runs N] [NAME…]
+// Run: npm run bench -- compile-time [--target ts|wasm] [--runs N] [--stages] [NAME…]
+// --stages: instead, CPU time per stage of each compile (compile-stages.ts, also a fresh process each).
 // (`npx dlm` adds npm's own startup, ~0.5 s of CPU, on top of the `node bin/dlm.js` measured here.)
 
 import { spawn } from "node:child_process";
@@ -25,6 +26,8 @@ export interface CompileTimeOptions {
   runs: number;
   /** Example names (without .dlm); all when empty. */
   names: string[];
+  /** Print CPU time per stage instead (Wasm target). */
+  stages?: boolean;
 }
 
 export function parseCompileTimeArgs(args: string[]): CompileTimeOptions {
@@ -33,6 +36,7 @@ export function parseCompileTimeArgs(args: string[]): CompileTimeOptions {
     const a = args[i]!;
     if (a === "--target") options.target = args[++i] === "ts" ? "ts" : "wasm";
     else if (a === "--runs") options.runs = Math.max(1, Number(args[++i]) || 1);
+    else if (a === "--stages") options.stages = true;
     else options.names.push(a.replace(/\.dlm$/, ""));
   }
   return options;
@@ -66,6 +70,42 @@ function runOnce(bin: string, file: string, target: string, out: string): Promis
 
 const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 
+function stagesOnce(script: string, file: string, out: string): Promise<Record<string, number>> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [script, file, out], { stdio: ["ignore", "pipe", "pipe"] });
+    let stdout = "";
+    let stderr = "";
+    child.stdout.setEncoding("utf8").on("data", (d: string) => (stdout += d));
+    child.stderr.setEncoding("utf8").on("data", (d: string) => (stderr += d));
+    child.on("error", reject);
+    child.on("close", (code) => {
+      if (code !== 0) reject(new Error(`${file}: ${stderr.trim().split("\n")[0] ?? `exit ${code}`}`));
+      else resolve((JSON.parse(stdout) as { stages: Record<string, number> }).stages);
+    });
+  });
+}
+
+async function stageTable(root: string, names: string[], out: string): Promise<string> {
+  const script = join(root, "dist", "bench", "compile-stages.js");
+  const rows: Array<[string, Record<string, number>]> = [];
+  for (const name of names) {
+    try {
+      rows.push([name, await stagesOnce(script, join(root, "examples", `${name}.dlm`), join(out, name))]);
+    } catch (e) {
+      rows.push([name, { error: NaN }]);
+      process.stderr.write(`compile-time: ${e instanceof Error ? e.message : String(e)}\n`);
+    }
+  }
+  const columns = [...new Set(rows.flatMap(([, s]) => Object.keys(s)))].filter((c) => c !== "error");
+  const sum = (s: Record<string, number>): number => columns.reduce((t, c) => t + (s[c] ?? 0), 0);
+  return [
+    `dlm compile --target wasm by stage: CPU ms in a fresh process per example (load ${loadavg()[0]!.toFixed(1)})`,
+    `| example | ${columns.join(" | ")} | total |`,
+    `|---|${columns.map(() => "---|").join("")}---|`,
+    ...rows.map(([n, s]) => `| ${n} | ${columns.map((c) => (s[c] === undefined ? "" : s[c].toFixed(0))).join(" | ")} | ${"error" in s ? "failed" : sum(s).toFixed(0)} |`),
+  ].join("\n");
+}
+
 export async function benchCompileTime(options: CompileTimeOptions = { target: "wasm", runs: 1, names: [] }): Promise<string> {
   const root = fileURLToPath(new URL("../..", import.meta.url));
   const bin = join(root, "bin", "dlm.js");
@@ -73,6 +113,13 @@ export async function benchCompileTime(options: CompileTimeOptions = { target: "
   const all = (await readdir(examples)).filter((f) => f.endsWith(".dlm")).map((f) => f.slice(0, -4)).sort();
   const names = options.names.length > 0 ? options.names : all;
   const out = await mkdtemp(join(tmpdir(), "dlm-compile-time-"));
+  if (options.stages) {
+    try {
+      return await stageTable(root, names, out);
+    } finally {
+      await rm(out, { recursive: true, force: true });
+    }
+  }
   const rows: string[] = [];
   let over = 0;
   try {
