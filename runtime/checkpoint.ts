@@ -1,36 +1,18 @@
 // Checkpoint files: safetensors written atomically, read with full validation.
 //
-// Save = write a temp file in the same directory, fsync it, rename it over the target (write-file-atomic
-// does these three), then fsync the directory so the rename itself survives a crash. A failure at any
+// Save goes through atomic-file.ts (temp file, fsync, rename, fsync of the directory): a failure at any
 // point leaves the previous checkpoint untouched and removes the temp file.
 
-import { closeSync, fsyncSync, openSync, readFileSync } from "node:fs";
+import { readFileSync } from "node:fs";
 import { readFile } from "node:fs/promises";
-import { dirname, resolve } from "node:path";
-import writeFileAtomic from "write-file-atomic";
+import type { AtomicWriteOptions } from "./atomic-file.js";
+import { writeFileDurable, writeFileDurableSync } from "./atomic-file.js";
 import type { Checkpoint, Tensor, TensorSpec } from "./safetensors.js";
 import { CheckpointError, parseSafetensors, serializeSafetensors } from "./safetensors.js";
 
 
-export interface SaveOptions {
-  /** Test hook: called once the temp file exists, before data is written; a throw aborts the save. */
-  readonly onTempFile?: (tmpPath: string) => void;
-}
-
-function fsyncDirectory(dir: string): void {
-  let fd: number | undefined;
-  try {
-    fd = openSync(dir, "r");
-    fsyncSync(fd);
-  } catch (e) {
-    // Some filesystems refuse fsync on a directory (EINVAL/EISDIR); the rename is done by then, so
-    // only durability across a power cut is weakened, not atomicity.
-    const code = (e as NodeJS.ErrnoException).code;
-    if (code !== "EINVAL" && code !== "EISDIR" && code !== "EPERM") throw e;
-  } finally {
-    if (fd !== undefined) closeSync(fd);
-  }
-}
+/** Test hook: called once the temp file exists, before data is written; a throw aborts the save. */
+export type SaveOptions = AtomicWriteOptions;
 
 /** Writes tensors (+ string metadata) to `path` atomically. */
 export async function saveCheckpoint(
@@ -40,13 +22,8 @@ export async function saveCheckpoint(
   options: SaveOptions = {},
 ): Promise<void> {
   const bytes = serializeSafetensors(tensors, metadata);
-  const target = resolve(path);
   try {
-    await writeFileAtomic(target, Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength), {
-      fsync: true,
-      ...(options.onTempFile ? { tmpfileCreated: options.onTempFile } : {}),
-    });
-    fsyncDirectory(dirname(target));
+    await writeFileDurable(path, bytes, options);
   } catch (e) {
     throw new CheckpointError(`cannot save checkpoint ${path}: ${(e as Error).message}`, { cause: e });
   }
@@ -60,13 +37,8 @@ export function saveCheckpointSync(
   options: SaveOptions = {},
 ): void {
   const bytes = serializeSafetensors(tensors, metadata);
-  const target = resolve(path);
   try {
-    writeFileAtomic.sync(target, Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength), {
-      fsync: true,
-      ...(options.onTempFile ? { tmpfileCreated: options.onTempFile } : {}),
-    });
-    fsyncDirectory(dirname(target));
+    writeFileDurableSync(path, bytes, options);
   } catch (e) {
     throw new CheckpointError(`cannot save checkpoint ${path}: ${(e as Error).message}`, { cause: e });
   }

@@ -2,13 +2,11 @@
 // reconstructions, saliency heatmaps).
 //
 // An `Image` is plain interleaved 8-bit data (1 = gray, 3 = RGB, 4 = RGBA channels), so grids and colormaps
-// work on it without knowing about PNG. Files are written like checkpoints: write-file-atomic (temp file in
-// the same directory, fsync, rename), so a crash never leaves a half-written PNG under the target name.
+// work on it without knowing about PNG. Files are written like checkpoints (atomic-file.ts: temp file in the
+// same directory, fsync, rename), so a crash never leaves a half-written PNG under the target name.
 
-import { closeSync, fsyncSync, openSync } from "node:fs";
-import { dirname, resolve } from "node:path";
 import { encode } from "fast-png";
-import writeFileAtomic from "write-file-atomic";
+import { writeFileDurableSync } from "../atomic-file.js";
 
 export type ImageChannels = 1 | 3 | 4;
 
@@ -115,27 +113,11 @@ export function encodeImagePng(image: Image): Uint8Array {
   return encode({ width: image.width, height: image.height, data: image.data, depth: 8, channels: image.channels });
 }
 
-function fsyncDirectory(dir: string): void {
-  let fd: number | undefined;
-  try {
-    fd = openSync(dir, "r");
-    fsyncSync(fd);
-  } catch (e) {
-    // As in checkpoint.ts: some filesystems refuse fsync on a directory; the rename is already done.
-    const code = (e as NodeJS.ErrnoException).code;
-    if (code !== "EINVAL" && code !== "EISDIR" && code !== "EPERM") throw e;
-  } finally {
-    if (fd !== undefined) closeSync(fd);
-  }
-}
-
 /** Writes `image` as a PNG file at `path`, atomically; throws ImageError with the path on failure. */
 export function writePng(path: string, image: Image): void {
   const bytes = encodeImagePng(image);
-  const target = resolve(path);
   try {
-    writeFileAtomic.sync(target, Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength), { fsync: true });
-    fsyncDirectory(dirname(target));
+    writeFileDurableSync(path, bytes);
   } catch (e) {
     throw new ImageError(`cannot write ${path}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`, { cause: e });
   }
