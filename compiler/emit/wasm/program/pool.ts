@@ -98,7 +98,7 @@ export function addMaxPool2x2(mod: WasmModule, name: string, argmax: boolean): v
   const params = { x: "i32", y: "i32", argmax: "i32", planes: "i32", h: "i32", w: "i32", oh: "i32", ow: "i32" } as const;
   mod.addFunction(name, { params, result: "none" }, (f, p) => {
     const { i32, v128, f32x4, i32x4 } = f;
-    const [pl, oy, ox, ow4, r0, r1, out, am, base, idx] = f.locals("i32", ["pl", "oy", "ox", "ow4", "r0", "r1", "out", "am", "base", "idx"]);
+    const [pl, oy, ox, ow4, r0, r1, out, am, base] = f.locals("i32", ["pl", "oy", "ox", "ow4", "r0", "r1", "out", "am", "base"]);
     const [a, b, c, d, best, at, take, v0, v1, lanes] = f.locals("v128", ["a", "b", "c", "d", "best", "at", "take", "v0", "v1", "lanes"]);
     const [sb, sv] = f.locals("f32", ["sb", "sv"]);
     const sat = f.local("sat", "i32");

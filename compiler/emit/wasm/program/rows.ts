@@ -5,7 +5,7 @@
 // in float64, so results differ from the TS target by rounding only.
 
 import type { Expr, Stmt } from "../expr.js";
-import type { FunctionBuilder, Local } from "../func.js";
+import type { Local } from "../func.js";
 import type { WasmModule } from "../module.js";
 import { expF32x4, logF32x4 } from "../kernels/simd-math.js";
 
