@@ -6,7 +6,7 @@ import { existsSync } from "node:fs";
 import { renderDiagnostics } from "../diagnostics/render.js";
 import { frontEnd } from "../frontend.js";
 import type { FrontEndResult } from "../frontend.js";
-import { lowerProgram } from "../lower/index.js";
+import { lowerProgram, type LowerProgramOptions } from "../lower/index.js";
 import { loadCompiled } from "../emit/ts/load.js";
 import { loadCompiledWasm } from "../emit/wasm/program/index.js";
 import { optimizeProgram } from "../pipeline.js";
@@ -56,7 +56,10 @@ export interface Session {
  * Compiles the train block of `model` (or the file's only one). Diagnostics in the file are rendered to
  * stderr and reported as SessionError("") (already printed); a bad --model is a UsageError.
  */
-export async function openSession(file: string, options: { model?: string; target: "ts" | "wasm"; command: string; io: Io }): Promise<Session> {
+export async function openSession(
+  file: string,
+  options: { model?: string; target: "ts" | "wasm"; command: string; io: Io; single?: boolean; lowering?: LowerProgramOptions },
+): Promise<Session> {
   const { command, io } = options;
   const text = await readSource(file, command);
   const front = frontEnd(text, file);
@@ -73,7 +76,8 @@ export async function openSession(file: string, options: { model?: string; targe
     throw new UsageError(options.model === undefined ? `${file} has several train blocks (${names}): choose one with --model` : `no train block for '${options.model}' in ${file} (have: ${names})`, command);
   }
   const train = chosen[0]!;
-  const lowered = lowerProgram(front.checked, file);
+  if (options.single && train.form !== "single") throw new SessionError(`dlm ${command} needs a train block with one loss; ${train.model}'s has a step block`);
+  const lowered = lowerProgram(front.checked, file, options.lowering);
   if (lowered.diagnostics.some((d) => d.severity === "error")) throw printed(lowered.diagnostics);
   const modelProgram = lowered.program.models.find((m) => m.name === train.model);
   if (!modelProgram) throw new SessionError(`the train block of '${train.model}' could not be compiled`);
