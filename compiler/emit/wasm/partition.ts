@@ -46,7 +46,9 @@ const BY_ROWS = new Set([
 /** [0, …, extent] in `workers` parts, each bound but the last a multiple of `quantum`, as even as that allows. */
 export function splitBounds(extent: number, workers: number, quantum: number): number[] {
   const bounds = [0];
-  for (let w = 1; w < workers; w++) bounds.push(Math.min(extent, Math.round((extent * w) / workers / quantum) * quantum));
+  // interior cuts stay on the quantum grid: capped at the last multiple of the quantum inside the extent
+  const last = Math.floor(extent / quantum) * quantum;
+  for (let w = 1; w < workers; w++) bounds.push(Math.min(last, Math.round((extent * w) / workers / quantum) * quantum));
   bounds.push(extent);
   return bounds;
 }
