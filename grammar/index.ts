@@ -11,7 +11,8 @@
 //   thus never hides the next; tokens outside any declaration get one DLM0013 per run.
 // - One mistake, one error: Chevrotain may report a mistake twice at the same token (only the first is
 //   kept); a dropped character or an unterminated comment makes the parser stumble right after it (that
-//   stumble is dropped, see withoutLexicalCascades); and only the first syntax error of a line is kept.
+//   stumble is dropped, see withoutLexicalCascades); and only the first syntax error of a statement (a line and
+//   its continuation lines) is kept.
 
 import type { IRecognitionException, IToken } from "chevrotain";
 import type { Program, TopItem } from "./ast.js";
@@ -131,7 +132,7 @@ function parseSource(source: SourceFile): ParseResult {
   }
   const all = [...diagnostics, ...withoutLexicalCascades(syntax, diagnostics, tokens), ...builder.diagnostics];
   all.sort((x, y) => x.span.start.offset - y.span.start.offset);
-  return { ast: { ...empty, items }, diagnostics: onePerLine(all), source };
+  return { ast: { ...empty, items }, diagnostics: onePerStatement(all, tokens, source.text), source };
 }
 
 interface BracketScan {
@@ -235,7 +236,7 @@ function withoutLexicalCascades(
         if (sorted[mid]!.at < k) lo = mid + 1;
         else hi = mid;
       }
-      // A few are enough (onePerLine keeps one per line anyway); this keeps the pass linear.
+      // A few are enough (onePerStatement keeps one per statement anyway); this keeps the pass linear.
       for (let i = lo; i < sorted.length && i < lo + 8; i++) {
         const e = sorted[i]!;
         const sameLine = e.diagnostic.span.start.line === d.span.end.line;
@@ -250,16 +251,29 @@ function withoutLexicalCascades(
 const syntaxCodes: ReadonlySet<DiagnosticCode> = new Set(["DLM0010", "DLM0011", "DLM0012", "DLM0013"]);
 
 /**
- * At most one syntax error per line (the first): a second one on the same line is nearly always the
- * parser stumbling over the rest of the line after the first. Lexical and limit errors are all kept.
+ * At most one syntax error per statement (the first). A statement is a line plus the lines that continue
+ * it: the line before ends with ',' or the line starts with '|>' or '+'. A second error in the same
+ * statement is nearly always the parser stumbling over the rest of it — the rest of a line, or the next
+ * entries of a multi-line `metrics a: …,` list after the first one broke. Lexical and limit errors are all
+ * kept.
  */
-function onePerLine(sorted: readonly Diagnostic[]): Diagnostic[] {
-  const lines = new Set<number>();
+function onePerStatement(sorted: readonly Diagnostic[], tokens: readonly IToken[], text: string): Diagnostic[] {
+  const statement = new Int32Array(tokens.length);
+  for (let i = 1; i < tokens.length; i++) {
+    const prev = tokens[i - 1]!;
+    const t = tokens[i]!;
+    const continues = prev.tokenType === T.Comma || t.tokenType === T.PipeOp || t.tokenType === T.Plus;
+    statement[i] = statement[i - 1]! + (lineBreakBetween(text, prev, t) && !continues ? 1 : 0);
+  }
+  const seen = new Set<number>();
   return sorted.filter((d) => {
-    if (!syntaxCodes.has(d.code)) return true;
-    const line = d.span.start.line;
-    if (lines.has(line)) return false;
-    lines.add(line);
+    if (!syntaxCodes.has(d.code) || tokens.length === 0) return true;
+    // An error shown just after a token (at a line end) belongs to that token's statement.
+    let k = firstTokenFrom(tokens, d.span.start.offset);
+    if (k >= tokens.length || (tokens[k]!.startOffset !== d.span.start.offset && k > 0)) k = Math.max(0, k - 1);
+    const id = statement[k]!;
+    if (seen.has(id)) return false;
+    seen.add(id);
     return true;
   });
 }
