@@ -8,6 +8,7 @@ import { heatmap, overlay } from "../../runtime/image/colormap.js";
 import { tileGrid } from "../../runtime/image/grid.js";
 import { imageFromFloats, writePng } from "../../runtime/image/png.js";
 import type { Io } from "./io.js";
+import { checkWritablePath } from "./io.js";
 import { intOption, oneOf, parseCommandArgs, UsageError } from "./usage.js";
 import { imageShape, loadModel, perExample, runSession, sessionData, SessionError } from "./session.js";
 import { classifierOf, openTrustSession } from "./trust-session.js";
@@ -59,6 +60,7 @@ export async function explainCommand(args: string[], io: Io): Promise<number> {
   const target = oneOf("target", values.target, ["ts", "wasm"] as const, "explain") ?? "ts";
   const partName = values.part ?? "test";
   const out = values.out ?? `saliency-${index}.png`;
+  checkWritablePath(out, "-o", "explain");
 
   return runSession(io, async () => {
     const session = await openTrustSession(positionals[0]!, { ...(values.model ? { model: values.model } : {}), target, command: "explain", io });

@@ -98,6 +98,12 @@ export async function main(argv: string[], io: Io = processIo()): Promise<number
     return await loaded.run(rest, io);
   } catch (e) {
     if (e instanceof UsageError) return usageError(e, io, first);
+    // Files the user named that could not be written or read (a full disk, a bad checkpoint): said plainly.
+    // Matched by name so that startup imports neither module.
+    if (e instanceof Error && (e.name === "CheckpointError" || e.name === "ImageError")) {
+      io.err(`dlm: ${e.message}\n`);
+      return 1;
+    }
     const err = e as Error;
     io.err(`dlm: internal error (a bug in dlm, not in your file): ${err?.message ?? String(e)}\n${err?.stack ?? ""}\n`);
     return 70;

@@ -8,6 +8,7 @@ import type { Image } from "../../runtime/image/png.js";
 import { tileGrid } from "../../runtime/image/grid.js";
 import { fitPca, pcaReconstructionMse } from "../../runtime/stats/pca.js";
 import type { Io } from "./io.js";
+import { checkWritablePath } from "./io.js";
 import { intOption, oneOf, parseCommandArgs, UsageError } from "./usage.js";
 import { imageShape, loadModel, openSession, perExample, runSession, sessionData, SessionError } from "./session.js";
 import type { Session } from "./session.js";
@@ -56,6 +57,7 @@ export async function reconstructCommand(args: string[], io: Io): Promise<number
     target: { type: "string" },
   });
   if (positionals.length !== 1) throw new UsageError(positionals.length === 0 ? "no input file (try: dlm reconstruct examples/autoencoder.dlm --checkpoint ae.safetensors -o recon.png)" : "reconstruct takes one file", "reconstruct");
+  if (values.out !== undefined) checkWritablePath(values.out, "-o", "reconstruct");
   if (values.checkpoint === undefined) throw new UsageError("--checkpoint PATH is required (train first: dlm train FILE --save PATH)", "reconstruct");
   const shown = intOption("count", values.count, "reconstruct", 1) ?? 20;
   const components = intOption("pca", values.pca, "reconstruct", 1);

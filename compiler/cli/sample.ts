@@ -9,6 +9,7 @@ import type { Image } from "../../runtime/image/png.js";
 import { tileGrid } from "../../runtime/image/grid.js";
 import { judgeLogits } from "../../runtime/stats/classes.js";
 import type { Io } from "./io.js";
+import { checkWritablePath } from "./io.js";
 import { intOption, oneOf, parseCommandArgs, UsageError } from "./usage.js";
 import { imageShape, loadModel, openSession, perExample, runSession, SessionError } from "./session.js";
 import type { Session } from "./session.js";
@@ -53,6 +54,7 @@ export async function sampleCommand(args: string[], io: Io): Promise<number> {
     json: { type: "boolean" },
   });
   if (positionals.length !== 1) throw new UsageError(positionals.length === 0 ? "no input file (try: dlm sample examples/gan.dlm --checkpoint gan.safetensors -o samples.png)" : "sample takes one file", "sample");
+  if (values.out !== undefined) checkWritablePath(values.out, "-o", "sample");
   const file = positionals[0]!;
   if (values.checkpoint === undefined) throw new UsageError("--checkpoint PATH is required (train first: dlm train FILE --save PATH)", "sample");
   if ((values.judge === undefined) !== (values["judge-checkpoint"] === undefined)) throw new UsageError("--judge and --judge-checkpoint go together", "sample");

@@ -15,6 +15,7 @@ import type { ModelProgram, TensorSpec } from "../program/types.js";
 import type { Dataset } from "../../runtime/data/dataset.js";
 import { DataError } from "../../runtime/data/errors.js";
 import { CheckpointError } from "../../runtime/safetensors.js";
+import { ImageError } from "../../runtime/image/png.js";
 import { loadData } from "./data.js";
 import type { Io } from "./io.js";
 import { readSource } from "./io.js";
@@ -141,7 +142,7 @@ export async function runSession(io: Io, body: () => Promise<number>): Promise<n
       if (e.message) io.err(`dlm: ${e.message}\n`);
       return 1;
     }
-    if (e instanceof DataError || e instanceof CheckpointError) {
+    if (e instanceof DataError || e instanceof CheckpointError || e instanceof ImageError) {
       io.err(`dlm: ${e.message}\n`);
       return 1;
     }

@@ -16,11 +16,11 @@ import { DataError } from "../../runtime/data/errors.js";
 import { ProgressReporter } from "../../runtime/progress.js";
 import { loadDataWithInfo, type DataInfo } from "./data.js";
 import { formatBaseline } from "./data-text.js";
-import { addCheckpointMetadata, saveVocabToCheckpoint } from "../../runtime/data/vocab-checkpoint.js";
+import { vocabToMetadata } from "../../runtime/data/vocab-checkpoint.js";
 import { standardizeMetadata } from "./forecast.js";
 import { sequenceReportLines } from "./sequence-reports.js";
 import type { Io } from "./io.js";
-import { readSource } from "./io.js";
+import { checkWritablePath, readSource } from "./io.js";
 import { intOption, oneOf, parseCommandArgs, UsageError } from "./usage.js";
 
 export const trainHelp = `Usage: dlm train [options] FILE
@@ -50,7 +50,7 @@ interface TrainableModel {
   ): Promise<{ epochs: unknown[]; bestEpoch: number; stoppedEarly: boolean }>;
   /** Absent for step blocks with several objectives (a GAN has no single loss to report). */
   evaluate?: (data: Dataset) => Metrics;
-  save(path: string): Promise<void>;
+  save(path: string, options?: { metadata?: Readonly<Record<string, string>> }): Promise<void>;
 }
 interface TrainableClass {
   batch: number;
@@ -71,6 +71,7 @@ export async function trainCommand(args: string[], io: Io): Promise<number> {
   const epochs = intOption("epochs", values.epochs, "train", 1);
   const seed = intOption("seed", values.seed, "train", 0);
   const target = oneOf("target", values.target, ["ts", "wasm"] as const, "train") ?? "ts";
+  if (values.save !== undefined) checkWritablePath(values.save, "--save", "train");
   const text = await readSource(file, "train");
 
   const front = frontEnd(text, file);
@@ -179,9 +180,12 @@ export async function trainCommand(args: string[], io: Io): Promise<number> {
   // Without a test part the validation part is the held-out figure (a language model's bits/char).
   const validationMetrics = !test && validation && model.evaluate ? model.evaluate(validation) : undefined;
   if (values.save !== undefined) {
-    await model.save(values.save);
-    if (dataInfo.vocab) await saveVocabToCheckpoint(values.save, dataInfo.vocab);
-    if (dataInfo.stats.value) await addCheckpointMetadata(values.save, standardizeMetadata(dataInfo.stats.value));
+    // One atomic write with everything generate/forecast need: never a checkpoint without its vocabulary.
+    const metadata = {
+      ...(dataInfo.vocab ? vocabToMetadata(dataInfo.vocab) : {}),
+      ...(dataInfo.stats.value ? standardizeMetadata(dataInfo.stats.value) : {}),
+    };
+    await model.save(values.save, { metadata });
   }
   const samplesPerSecond = seconds > 0 ? trainedSamples / seconds : 0;
   if (values.json) {

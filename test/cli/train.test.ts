@@ -145,6 +145,16 @@ train Seg on Canvases {
     }
   });
 
+  it("a --save path that cannot be written is refused before training (exit 2), not after it", async () => {
+    for (const [save, why] of [[join(dir, "no-such-dir", "w.safetensors"), /--save .*: the directory .* does not exist/], [dir, /--save .*: it is a directory/]] as const) {
+      const r = await runCli("train", smallPath, "--save", save);
+      expect(r.code).toBe(2);
+      expect(r.stderr).toMatch(why);
+      expect(r.stderr).not.toMatch(/epoch 1/);
+      expect(r.stderr).not.toMatch(/\n\s+at /);
+    }
+  });
+
   it("a file without a train block is an error in the program (exit 1)", async () => {
     const path = join(dir, "no-train.dlm");
     writeFileSync(path, "model M {\n  input x: f32[B, 4]\n  output y: f32[B, 2]\n  y = x |> Dense(2)\n}\n");

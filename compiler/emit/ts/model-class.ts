@@ -305,8 +305,8 @@ function saveLoadMethods(model: ModelProgram, cls: ClassContext, className: stri
     `const tensors: Record<string, ${use("Tensor")}> = { ${saved.map(entry).join(", ")} };`,
     ...(opt.length > 0
       ? [`if (options.optimizer) Object.assign(tensors, { ${opt.map(entry).join(", ")} });`]
-      : [`void options; // this model's optimizer keeps no state`]),
-    `await ${use("saveCheckpoint")}(path, tensors, { "dlm.model": ${stringLiteral(model.name)}, "dlm.step": String(this.stepCount) });`,
+      : []),
+    `await ${use("saveCheckpoint")}(path, tensors, { ...options.metadata, "dlm.model": ${stringLiteral(model.name)}, "dlm.step": String(this.stepCount) });`,
   ];
   const load = [
     `const checkpoint = await ${use("loadCheckpoint")}(path);`,
@@ -329,9 +329,9 @@ function saveLoadMethods(model: ModelProgram, cls: ClassContext, className: stri
   return [
     method("save", save, {
       isAsync: true,
-      parameters: [{ name: "path", type: "string" }, { name: "options", type: "{ optimizer?: boolean }", initializer: "{}" }],
+      parameters: [{ name: "path", type: "string" }, { name: "options", type: "{ optimizer?: boolean; metadata?: Readonly<Record<string, string>> }", initializer: "{}" }],
       returnType: "Promise<void>",
-      docs: ["Writes parameters and buffers as safetensors (with `optimizer: true`, also the optimizer state)."],
+      docs: ["Writes parameters and buffers as safetensors, atomically (with `optimizer: true`, also the optimizer state; `metadata` is stored beside dlm's own entries)."],
     }),
     method("load", load, {
       isAsync: true,
