@@ -90,36 +90,28 @@ export async function forecastCommand(args: string[], io: Io): Promise<number> {
   const text = await readSource(file, "forecast");
   const front = checkFile(text, file, io);
   if (!front) return 1;
-  try {
-    const name = chooseModel(modelsOfKind(front, file, "forecaster"), values.model, file, "forecast", "forecaster");
-    const train = front.checked.trains.find((t) => t.model === name);
-    const data = front.checked.data.find((d) => d.name === train?.data);
-    if (!data) throw new InferenceError(`no data for the train block of '${name}'`);
-    const series = seriesOf(data);
-    const loaded = await loadForInference<Forecaster>(front, file, name, values.checkpoint, target, io);
-    if (!loaded) return 1;
-    const stats = standardizeFromMetadata(loaded.metadata, values.checkpoint);
-    if (series.standardized && !stats) {
-      throw new InferenceError(`${values.checkpoint} has no standardize statistics (metadata ${STANDARDIZE_METADATA_KEY}), so the forecast cannot be put back in the data's units: save it with dlm train ${file} --save ${values.checkpoint}`);
-    }
-    const scale = series.standardized ? stats! : { mean: 0, std: 1 };
-    const history = new Float32Array(series.values.length);
-    for (let i = 0; i < history.length; i++) history[i] = (series.values[i]! - scale.mean) / scale.std;
-    const window = loaded.program.inputs[0]!.shape[1]!;
-    if (history.length < window) throw new InferenceError(`data '${data.name}' has ${history.length} values, fewer than the model's window of ${window}`);
-    const out = Array.from(loaded.model.forecast(history, steps), (v) => v * scale.std + scale.mean);
-    const round = (v: number) => Math.round(v * 100) / 100;
-    if (values.json) io.out(JSON.stringify({ model: name, after: series.values.length, forecast: out.map(round) }) + "\n");
-    else {
-      io.err(`${name}: the ${steps} value${steps === 1 ? "" : "s"} after the ${series.values.length} of data '${data.name}' (window ${window}, predictions fed back)\n`);
-      io.out(out.map((v) => `${round(v)}\n`).join(""));
-    }
-    return 0;
-  } catch (e) {
-    if (e instanceof InferenceError) {
-      io.err(`dlm: ${e.message}\n`);
-      return 1;
-    }
-    throw e;
+  const name = chooseModel(modelsOfKind(front, file, "forecaster"), values.model, file, "forecast", "forecaster");
+  const train = front.checked.trains.find((t) => t.model === name);
+  const data = front.checked.data.find((d) => d.name === train?.data);
+  if (!data) throw new InferenceError(`no data for the train block of '${name}'`);
+  const series = seriesOf(data);
+  const loaded = await loadForInference<Forecaster>(front, file, name, values.checkpoint, target, io);
+  if (!loaded) return 1;
+  const stats = standardizeFromMetadata(loaded.metadata, values.checkpoint);
+  if (series.standardized && !stats) {
+    throw new InferenceError(`${values.checkpoint} has no standardize statistics (metadata ${STANDARDIZE_METADATA_KEY}), so the forecast cannot be put back in the data's units: save it with dlm train ${file} --save ${values.checkpoint}`);
   }
+  const scale = series.standardized ? stats! : { mean: 0, std: 1 };
+  const history = new Float32Array(series.values.length);
+  for (let i = 0; i < history.length; i++) history[i] = (series.values[i]! - scale.mean) / scale.std;
+  const window = loaded.program.inputs[0]!.shape[1]!;
+  if (history.length < window) throw new InferenceError(`data '${data.name}' has ${history.length} values, fewer than the model's window of ${window}`);
+  const out = Array.from(loaded.model.forecast(history, steps), (v) => v * scale.std + scale.mean);
+  const round = (v: number) => Math.round(v * 100) / 100;
+  if (values.json) io.out(JSON.stringify({ model: name, after: series.values.length, forecast: out.map(round) }) + "\n");
+  else {
+    io.err(`${name}: the ${steps} value${steps === 1 ? "" : "s"} after the ${series.values.length} of data '${data.name}' (window ${window}, predictions fed back)\n`);
+    io.out(out.map((v) => `${round(v)}\n`).join(""));
+  }
+  return 0;
 }

@@ -3,7 +3,6 @@
 // are loaded, and the class's generate() samples from the prompt: the prompt and the text on stdout.
 
 import { vocabFromMetadata } from "../../runtime/data/vocab-checkpoint.js";
-import { CheckpointError } from "../../runtime/safetensors.js";
 import { UNKNOWN } from "../../runtime/data/text.js";
 import type { Io } from "./io.js";
 import { readSource } from "./io.js";
@@ -60,43 +59,30 @@ export async function generateCommand(args: string[], io: Io): Promise<number> {
   const text = await readSource(file, "generate");
   const front = checkFile(text, file, io);
   if (!front) return 1;
-  try {
-    const name = chooseModel(modelsOfKind(front, file, "language-model"), values.model, file, "generate", "language model");
-    const block = front.checked.generates.find((g) => g.model === name);
-    const prompt = values.prompt ?? block?.prompt;
-    if (prompt === undefined) throw new UsageError(`${file} has no generate block for '${name}': give the text to continue with --prompt`, "generate");
-    if (prompt === "") throw new UsageError("--prompt is empty: give at least one character to continue", "generate");
-    const loaded = await loadForInference<LanguageModel>(front, file, name, values.checkpoint, target, io);
-    if (!loaded) return 1;
-    let vocab;
-    try {
-      vocab = vocabFromMetadata(loaded.metadata, values.checkpoint);
-    } catch (e) {
-      if (e instanceof CheckpointError) throw new InferenceError(e.message);
-      throw e;
-    }
-    if (!vocab) throw new InferenceError(`${values.checkpoint} has no character vocabulary (metadata dlm.vocab): save it with dlm train ${file} --save ${values.checkpoint}`);
-    const classes = loaded.program.outputs[0]!.shape[2]!;
-    if (vocab.size !== classes) throw new InferenceError(`${values.checkpoint}: its vocabulary has ${vocab.size} ids but '${name}' predicts ${classes}`);
-    const ids = vocab.encode(prompt);
-    const outside = [...new Set([...prompt].filter((c) => vocab.encode(c).includes(UNKNOWN)))];
-    if (outside.length > 0) {
-      throw new InferenceError(`the prompt has character${outside.length === 1 ? "" : "s"} the model was not trained on: ${outside.map((c) => JSON.stringify(c)).join(" ")}`);
-    }
-    const options = {
-      ...(steps === undefined ? {} : { steps }),
-      ...(temperature === undefined ? {} : { temperature }),
-      ...(topK === undefined ? {} : { topK }),
-      ...(seed === undefined ? {} : { seed }),
-    };
-    const out = loaded.model.generate(ids, options);
-    io.out(`${prompt}${vocab.decode(out)}\n`);
-    return 0;
-  } catch (e) {
-    if (e instanceof InferenceError) {
-      io.err(`dlm: ${e.message}\n`);
-      return 1;
-    }
-    throw e;
+  const name = chooseModel(modelsOfKind(front, file, "language-model"), values.model, file, "generate", "language model");
+  const block = front.checked.generates.find((g) => g.model === name);
+  const prompt = values.prompt ?? block?.prompt;
+  if (prompt === undefined) throw new UsageError(`${file} has no generate block for '${name}': give the text to continue with --prompt`, "generate");
+  if (prompt === "") throw new UsageError("--prompt is empty: give at least one character to continue", "generate");
+  const loaded = await loadForInference<LanguageModel>(front, file, name, values.checkpoint, target, io);
+  if (!loaded) return 1;
+  // A malformed vocabulary entry is a CheckpointError: main says it in one line.
+  const vocab = vocabFromMetadata(loaded.metadata, values.checkpoint);
+  if (!vocab) throw new InferenceError(`${values.checkpoint} has no character vocabulary (metadata dlm.vocab): save it with dlm train ${file} --save ${values.checkpoint}`);
+  const classes = loaded.program.outputs[0]!.shape[2]!;
+  if (vocab.size !== classes) throw new InferenceError(`${values.checkpoint}: its vocabulary has ${vocab.size} ids but '${name}' predicts ${classes}`);
+  const ids = vocab.encode(prompt);
+  const outside = [...new Set([...prompt].filter((c) => vocab.encode(c).includes(UNKNOWN)))];
+  if (outside.length > 0) {
+    throw new InferenceError(`the prompt has character${outside.length === 1 ? "" : "s"} the model was not trained on: ${outside.map((c) => JSON.stringify(c)).join(" ")}`);
   }
+  const options = {
+    ...(steps === undefined ? {} : { steps }),
+    ...(temperature === undefined ? {} : { temperature }),
+    ...(topK === undefined ? {} : { topK }),
+    ...(seed === undefined ? {} : { seed }),
+  };
+  const out = loaded.model.generate(ids, options);
+  io.out(`${prompt}${vocab.decode(out)}\n`);
+  return 0;
 }

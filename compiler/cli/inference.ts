@@ -15,14 +15,11 @@ import type { ModelProgram } from "../program/types.js";
 import type { Diagnostic } from "../../grammar/source.js";
 import { loadCheckpoint } from "../../runtime/checkpoint.js";
 import type { Io } from "./io.js";
-import { UsageError } from "./usage.js";
+import { UsageError, UserError } from "./usage.js";
 
-/** One clear message for the user (exit code 1), never a stack trace. */
-export class InferenceError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = "InferenceError";
-  }
+/** One clear message for the user (exit code 1, printed by main), never a stack trace. */
+export class InferenceError extends UserError {
+  override name = "InferenceError";
 }
 
 export interface LoadedForInference<M> {

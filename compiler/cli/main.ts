@@ -3,7 +3,7 @@
 
 import { createRequire } from "node:module";
 import { processIo, type Io } from "./io.js";
-import { UsageError } from "./usage.js";
+import { UsageError, UserError } from "./usage.js";
 
 interface Loaded {
   help: string;
@@ -98,6 +98,10 @@ export async function main(argv: string[], io: Io = processIo()): Promise<number
     return await loaded.run(rest, io);
   } catch (e) {
     if (e instanceof UsageError) return usageError(e, io, first);
+    if (e instanceof UserError) {
+      if (e.message) io.err(`dlm: ${e.message}\n`);
+      return 1;
+    }
     // Files the user named that could not be written or read (a full disk, a bad checkpoint): said plainly.
     // Matched by name so that startup imports neither module.
     if (e instanceof Error && (e.name === "CheckpointError" || e.name === "ImageError")) {

@@ -19,7 +19,7 @@ import { ImageError } from "../../runtime/image/png.js";
 import { loadData } from "./data.js";
 import type { Io } from "./io.js";
 import { readSource } from "./io.js";
-import { UsageError } from "./usage.js";
+import { UsageError, UserError } from "./usage.js";
 
 type Metrics = Record<string, number>;
 export type Arrays = Record<string, Float32Array | Int32Array>;
@@ -40,8 +40,8 @@ export interface SessionClass {
 }
 
 /** A user-facing failure (bad file, data or checkpoint): message printed, exit code 1. */
-export class SessionError extends Error {
-  override readonly name = "SessionError";
+export class SessionError extends UserError {
+  override name = "SessionError";
 }
 
 export interface Session {
@@ -133,15 +133,11 @@ export function imageShape(t: TensorSpec): { height: number; width: number; chan
   return undefined;
 }
 
-/** Runs a command body: SessionError → message on stderr and exit 1. */
+/** Runs a command body: data, checkpoint and image errors → one line on stderr and exit 1 (main does the same for SessionError). */
 export async function runSession(io: Io, body: () => Promise<number>): Promise<number> {
   try {
     return await body();
   } catch (e) {
-    if (e instanceof SessionError) {
-      if (e.message) io.err(`dlm: ${e.message}\n`);
-      return 1;
-    }
     if (e instanceof DataError || e instanceof CheckpointError || e instanceof ImageError) {
       io.err(`dlm: ${e.message}\n`);
       return 1;

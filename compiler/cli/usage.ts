@@ -10,6 +10,14 @@ export class UsageError extends Error {
   }
 }
 
+/**
+ * A mistake in the user's files or data found while a command runs: main prints `dlm: message` (nothing
+ * when the message is empty: the diagnostics were already rendered) and exits with 1, no stack trace.
+ */
+export class UserError extends Error {
+  override name = "UserError";
+}
+
 type Options = NonNullable<ParseArgsConfig["options"]>;
 
 export interface ParsedArgs<O extends Options> {
