@@ -4,6 +4,7 @@
 
 import type { OpRule } from "./context.js";
 import { functionRules } from "./functions.js";
+import { idRules } from "./functions-ids.js";
 import { shapeRules } from "./functions-shape.js";
 import { attentionRules } from "./layers-attention.js";
 import { convRules } from "./layers-conv.js";
@@ -18,6 +19,7 @@ import { randomRules } from "./random.js";
 const table: ReadonlyMap<string, OpRule> = new Map(Object.entries({
   ...functionRules,
   ...shapeRules,
+  ...idRules,
   ...randomRules,
   ...denseRules,
   ...embeddingRules,

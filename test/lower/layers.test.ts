@@ -196,6 +196,54 @@ describe("attention", () => {
   });
 });
 
+describe("ids: one_hot, padding_mask and attention over padded keys", () => {
+  it("one_hot puts a 1 at each id; an id outside 0…n−1 gives a row of zeros", () => {
+    const g = modelGraph(`model O { input ids: i32[B, 3]  output y: f32[B, 3, 4]  y = one_hot(ids, 4) }`, "O", { B: 2 });
+    const ids = [0, 3, 1, 2, 7, -1];
+    const want = ids.flatMap((id) => [0, 1, 2, 3].map((k) => (k === id ? 1 : 0)));
+    expect(run(g, { ids })["y"]).toEqual(want);
+  });
+
+  it("padding_mask is 1 where the id differs from pad", () => {
+    const g = modelGraph(`model P { input ids: i32[B, 4]  output a: f32[B, 4]  output b: f32[B, 4]  a = padding_mask(ids)  b = padding_mask(ids, pad: 2) }`, "P", { B: 1 });
+    const out = run(g, { ids: [5, 2, 0, 0] });
+    expect(out["a"]).toEqual([1, 1, 0, 0]);
+    expect(out["b"]).toEqual([1, 0, 1, 1]);
+  });
+
+  it("a padding mask makes attention ignore the masked keys: their values do not reach the output", () => {
+    const src = `model A { input x: f32[B, 2, 4]  input c: f32[B, 3, 4]  input m: f32[B, 3]  output y: f32[B, 2, 4]
+      y = x |> MultiHeadAttention(2, context: c, mask: m) }`;
+    const g = modelGraph(src, "A", { B: 2 });
+    const rand = seeded(33);
+    const p = randomParams(g, rand);
+    const x = randomArray(16, () => rand());
+    const c = randomArray(24, () => rand());
+    const m = [1, 1, 0, 1, 0, 0]; // row 0 keeps keys 0 and 1; row 1 keeps key 0 only
+    const y = run(g, { x, c, m }, p)["y"]!;
+    // the same queries over only the kept keys, one row at a time, without a mask
+    const g1 = modelGraph(`model A { input x: f32[B, 2, 4]  input c: f32[B, K, 4]  output y: f32[B, 2, 4]  y = x |> MultiHeadAttention(2, context: c) }`, "A", { B: 1, K: 2 });
+    const g0 = modelGraph(`model A { input x: f32[B, 2, 4]  input c: f32[B, K, 4]  output y: f32[B, 2, 4]  y = x |> MultiHeadAttention(2, context: c) }`, "A", { B: 1, K: 1 });
+    expectClose(y.slice(0, 8), run(g1, { x: x.slice(0, 8), c: c.slice(0, 8) }, p)["y"]!, 1e-9);
+    expectClose(y.slice(8), run(g0, { x: x.slice(8), c: c.slice(12, 16) }, p)["y"]!, 1e-9);
+  });
+
+  it("SelfAttention takes a padding mask over its own steps, with the causal mask", () => {
+    const g = modelGraph(`model S { input x: f32[B, 3, 4]  input m: f32[B, 3]  output y: f32[B, 3, 4]  y = x |> SelfAttention(1, causal: true, mask: m) }`, "S", { B: 1 });
+    const rand = seeded(34);
+    const p = randomParams(g, rand);
+    const x = randomArray(12, () => rand());
+    const changed = [...x.slice(0, 4), ...x.slice(4, 8).map((v) => v + 5), ...x.slice(8)];
+    const a = run(g, { x, m: [1, 0, 1] }, p)["y"]!;
+    const b = run(g, { x: changed, m: [1, 0, 1] }, p)["y"]!;
+    // step 1's key and value are masked for every query, so no output sees the change; unmasked, step 2
+    // (which may look back at step 1) does
+    expectClose(b, a, 1e-9);
+    const open = run(g, { x: changed, m: [1, 1, 1] }, p)["y"]!;
+    expect(Math.abs(open[8]! - run(g, { x, m: [1, 1, 1] }, p)["y"]![8]!)).toBeGreaterThan(1e-3);
+  });
+});
+
 describe("other layers and functions", () => {
   it("Conv1d is a cross-correlation over the length axis", () => {
     const g = modelGraph(`model C { input x: f32[B, 2, 5]  output y: f32[B, 3, 3]  y = x |> Conv1d(3, kernel: 3) }`, "C", { B: 1 });

@@ -13,6 +13,15 @@ function checkHeads(name: string, d: Dim, cfgHeads: number | undefined, err: Err
     err("DLM2010", `${name}: the feature size ${dv} does not divide into ${cfgHeads} heads`, "heads");
 }
 
+/** A padding mask is f32 [batch, keys] (1 attend, 0 skip) over the keys: the context's steps, or the input's. */
+function checkMask(name: string, keys: TypedInput, mask: TypedInput | undefined, err: ErrFn): void {
+  if (!mask || !("shape" in mask)) return;
+  const want = [keys.shape[0]!, keys.shape[1]!];
+  const same = mask.shape.length === 2 && want.every((w, i) => dimEquals(w, mask.shape[i]!));
+  if (mask.dtype !== "f32") err("DLM2005", `${mask.desc} but the ${name} mask must be f32 (1 attend, 0 skip): padding_mask(ids) makes one`, "mask");
+  else if (!same) err("DLM2014", `${mask.desc} but the ${name} mask must be [${want.map(formatDim).join(", ")}], one weight per key`, "mask");
+}
+
 export const selfAttention: LayerSpec = {
   kind: "layer",
   name: "SelfAttention",
@@ -20,11 +29,13 @@ export const selfAttention: LayerSpec = {
   args: [
     { name: "heads", kind: "int" },
     { name: "causal", kind: "bool", default: false },
+    { name: "mask", kind: "tensor", default: null },
   ],
-  apply(cfg, x, _t, err) {
+  apply(cfg, x, tensors, err) {
     if (!checkRank("SelfAttention", x, 3, "[batch, time, features]", err) || !checkDtype("SelfAttention", x, "f32", err)) return undefined;
     const d = x.shape[2]!;
     checkHeads("SelfAttention", d, cfgNum(cfg, "heads"), err);
+    checkMask("SelfAttention", x, tensors["mask"] as TypedInput | undefined, err);
     return {
       out: tensor("f32", x.shape),
       params: [
@@ -46,6 +57,7 @@ export const multiHeadAttention: LayerSpec = {
     { name: "heads", kind: "int" },
     { name: "context", kind: "tensor", default: null },
     { name: "causal", kind: "bool", default: false },
+    { name: "mask", kind: "tensor", default: null },
   ],
   apply(cfg, x, tensors, err) {
     if (!checkRank("MultiHeadAttention", x, 3, "[batch, time, features]", err)) return undefined;
@@ -67,6 +79,7 @@ export const multiHeadAttention: LayerSpec = {
           err("DLM2014", `MultiHeadAttention: queries have batch ${formatDim(x.shape[0]!)} but the context has ${formatDim(ctx.shape[0]!)}`, "context");
       }
     }
+    checkMask("MultiHeadAttention", ctx && "shape" in ctx && ctx.shape.length === 3 ? ctx : x, tensors["mask"] as TypedInput | undefined, err);
     const d3 = dimMul(dimConst(3), d);
     return {
       out: tensor("f32", x.shape),
