@@ -58,6 +58,12 @@ describe("gradients through lowered layers", () => {
   it("RNN", () => gradcheck("x |> RNN(2)", "input x: f32[B, 2, 2]", "f32[B, 2, 2]"));
   it("causal SelfAttention", () => gradcheck("x |> SelfAttention(2, causal: true)", "input x: f32[B, 3, 4]", "f32[B, 3, 4]"));
   it("MultiHeadAttention over a context", () => gradcheck("x |> MultiHeadAttention(2, context: c)", "input x: f32[B, 2, 4]\n input c: f32[B, 3, 2]", "f32[B, 2, 4]"));
+  it("a copy distribution: attention with a padding mask, its weights times one_hot(ids)", () =>
+    gradcheck(
+      "matmul(softmax(matmul(x |> MultiHeadAttention(2, context: c, mask: padding_mask(ids)), transpose(c |> Dense(4), 1, 2)) + (padding_mask(ids) |> reshape([B, 1, 3]))), one_hot(ids, 3))",
+      "input x: f32[B, 2, 4]\n input c: f32[B, 3, 2]\n input ids: i32[B, 3]",
+      "f32[B, 2, 3]",
+    ));
   it("LayerNorm and BatchNorm (train mode)", () => gradcheck("x |> LayerNorm |> BatchNorm", "input x: f32[B, 3, 4]", "f32[B, 3, 4]"));
   it("Conv2d with an even kernel and pad: same, bilinear upsample", () =>
     gradcheck("x |> Conv2d(2, kernel: 2, pad: same) |> upsample(2, mode: bilinear)", "input x: f32[B, 1, 3, 3]", "f32[B, 2, 6, 6]"));
