@@ -74,13 +74,21 @@ export function standardizeParts(parts: Readonly<Record<string, Dataset>>, confi
   return { parts: out, stats };
 }
 
-/** take(n) / take(train: n, …): the first examples of the parts named (or of every part). */
-export function takeParts(parts: Readonly<Record<string, Dataset>>, config: Config): Record<string, Dataset> {
+/**
+ * take(n) / take(train: n, …): the first examples of the parts named (or of every part). take(n) asks
+ * the same of every part, so a part with fewer is kept whole, said in a note (a count asked of one
+ * named part must be there).
+ */
+export function takeParts(parts: Readonly<Record<string, Dataset>>, config: Config): { parts: Record<string, Dataset>; notes: string[] } {
   const out: Record<string, Dataset> = {};
+  const notes: string[] = [];
   for (const [name, d] of Object.entries(parts)) {
-    // take(n) over every part keeps what a smaller part has; a count asked of one part must be there.
     const named = typeof config[name] === "number";
-    const n = named ? (config[name] as number) : typeof config.count === "number" ? Math.min(config.count, d.count) : undefined;
+    let n = named ? (config[name] as number) : typeof config.count === "number" ? config.count : undefined;
+    if (!named && n !== undefined && n > d.count) {
+      notes.push(`take(${n}): ${name === "all" ? "the data has" : `${name} has`} ${d.count} example${d.count === 1 ? "" : "s"}, kept all`);
+      n = d.count;
+    }
     if (n === undefined) out[name] = d;
     else if (n > d.count) throw new DataError("", `take: ${n} examples asked of ${name === "all" ? "the data" : `the ${name} part`}, which has ${d.count}`);
     else out[name] = d.subset(Int32Array.from({ length: n }, (_, i) => i));
@@ -88,5 +96,5 @@ export function takeParts(parts: Readonly<Record<string, Dataset>>, config: Conf
   for (const name of ["train", "validation", "test"]) {
     if (typeof config[name] === "number" && !parts[name]) throw new DataError("", `take: the data has no ${name} part`);
   }
-  return out;
+  return { parts: out, notes };
 }

@@ -23,14 +23,14 @@ import { createRng } from "../../runtime/rng.js";
 import { digitCanvases } from "../../runtime/data/canvases.js";
 import { onlyLabel, seriesWindows, type MeanStd } from "../../runtime/data/series.js";
 import type { CharVocab } from "../../runtime/data/text.js";
-import { charBaseline, charPairsStep, charsStep, loadPairsSource, loadTextSource, type CharBaseline, type CharStream } from "./data-text.js";
+import { charBaseline, charPairsStep, charsStep, fixVocab, loadPairsSource, loadTextSource, type CharBaseline, type CharStream, type PendingVocab } from "./data-text.js";
 import { loadSeriesSource, standardizeParts, standardizeSeries, takeParts, trainPrefix } from "./data-series.js";
 
 export type Parts = Record<string, Dataset>;
 
 /** What loading found besides the parts. */
 export interface DataInfo {
-  /** The character vocabulary chars() or char_pairs() built: save it with the model. */
+  /** The character vocabulary chars() or char_pairs() built from the train part: save it with the model. */
   vocab?: CharVocab;
   /** A character language model's n-gram baselines on its own split (unshuffled train/validation). */
   baseline?: CharBaseline;
@@ -60,10 +60,23 @@ export function loadDataWithInfo(data: CheckedData): LoadedData {
   let stream = loadSource(data);
   let charStream: CharStream | undefined;
   let splitConfig: Config | undefined;
+  let trainAtSplit: number | undefined;
+  // chars()/char_pairs() examples hold raw characters until the train part is known (data-text.ts)
+  let pending: PendingVocab | undefined;
+  const fixPending = () => {
+    if (!pending || stream.kind !== "examples") return;
+    const r = fixVocab(pending, stream.parts);
+    info.vocab = r.vocab;
+    if (r.stream) charStream = r.stream;
+    stream = { kind: "examples", parts: r.parts };
+    pending = undefined;
+  };
   // standardize right before a split waits for it, so that its statistics come from train alone (with
   // other steps in between, their order would change what is standardized: then all the data counts)
   let deferred: Config | undefined;
   data.steps.forEach((step, i) => {
+    // take and split only pick examples; any other step may read their values, which must be ids by then
+    if (step.op !== "take" && step.op !== "split") fixPending();
     switch (step.op) {
       case "standardize":
         if (stream.kind === "series") {
@@ -82,15 +95,14 @@ export function loadDataWithInfo(data: CheckedData): LoadedData {
       case "chars": {
         if (stream.kind !== "chars") throw wrongKind(step, stream);
         const r = charsStep(stream.text, step.config);
-        info.vocab = r.vocab;
-        charStream = r.stream;
+        pending = r.pending;
         stream = { kind: "examples", parts: { all: r.dataset } };
         return;
       }
       case "char_pairs": {
         if (stream.kind !== "pairs") throw wrongKind(step, stream);
         const r = charPairsStep(stream.pairs, step.config);
-        info.vocab = r.vocab;
+        pending = r.pending;
         if (r.skipped > 0) info.notes.push(`char_pairs: ${r.skipped} of ${stream.pairs.length} pairs do not fit src_len ${String(step.config.src_len)} / tgt_len ${String(step.config.tgt_len)} and were left out`);
         stream = { kind: "examples", parts: { all: r.dataset } };
         return;
@@ -101,15 +113,18 @@ export function loadDataWithInfo(data: CheckedData): LoadedData {
         if (deferred) parts = standardizeInto(parts, deferred, info);
         deferred = undefined;
         stream = { kind: "examples", parts };
+        trainAtSplit = parts.train?.count;
+        fixPending();
         return;
       }
       default:
-        stream = { kind: "examples", parts: applyStep(examples(stream, step), step) };
+        stream = { kind: "examples", parts: applyStep(examples(stream, step), step, info) };
     }
   });
+  fixPending();
   if (stream.kind !== "examples") throw new DataError("", `data '${data.name}' ends as ${stream.kind === "series" ? "a series" : stream.kind === "chars" ? "a character stream" : "text pairs"}: add a transform that makes examples`);
   if (charStream) {
-    const baseline = charBaseline(charStream, splitConfig, stream.parts);
+    const baseline = charBaseline(charStream, splitConfig, stream.parts, trainAtSplit);
     if (baseline) info.baseline = baseline;
   }
   return { parts: stream.parts, info };
@@ -206,7 +221,7 @@ function imageSet(images: Float32Array, labels: Int32Array, shape: readonly numb
   return new Dataset({ image: { data: images, shape: [...shape] }, label: { data: labels, shape: [] } });
 }
 
-function applyStep(parts: Parts, step: DataStep): Parts {
+function applyStep(parts: Parts, step: DataStep, info: DataInfo): Parts {
   switch (step.op) {
     case "map": {
       const out: Parts = {};
@@ -218,8 +233,11 @@ function applyStep(parts: Parts, step: DataStep): Parts {
       for (const [name, d] of Object.entries(parts)) out[name] = onlyLabel(d, Number(step.config.label));
       return out;
     }
-    case "take":
-      return takeParts(parts, step.config);
+    case "take": {
+      const r = takeParts(parts, step.config);
+      info.notes.push(...r.notes);
+      return r.parts;
+    }
     default:
       throw new DataError("", `the data transform ${step.op}(…) cannot be run by \`dlm train\` yet`);
   }

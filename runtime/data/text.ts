@@ -1,8 +1,9 @@
 // Text as character ids, and the chars / char_pairs examples.
 //
 // Vocabulary of size V (default 96): 0 pad, 1 start, 2 end, 3 unknown, then up to V − 4 characters.
-// `CharVocab.fromText` builds it from the training text: the V − 4 most frequent characters (ties by
-// code point), stored in code-point order so the saved vocabulary reads as a sorted string. Without a
+// `CharVocab.fromText` (or `fromCounts`) builds it from the training text: the V − 4 most frequent
+// characters (ties by code point), stored in code-point order so the saved vocabulary reads as a sorted
+// string. Without a
 // text, `new CharVocab(V)` uses the fixed ALPHABET (newline, space, a–z, A–Z, 0–9, then punctuation by
 // rough frequency), as many as fit. "\r\n" and "\r" read as "\n", a tab as a space; any other character
 // outside the vocabulary is "unknown". A model must decode with the vocabulary it was trained with, so
@@ -21,7 +22,8 @@ export const PAD = 0;
 export const START = 1;
 export const END = 2;
 export const UNKNOWN = 3;
-const RESERVED = 4;
+/** Ids below this are pad, start, end and unknown; characters start here. */
+export const RESERVED = 4;
 
 export const ALPHABET =
   "\n abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789" + `.,;:!?'"-()[]*/&%$#@+=<>_{}|\\^\`~`;
@@ -57,6 +59,11 @@ export class CharVocab {
         counts.set(c, (counts.get(c) ?? 0) + 1);
       }
     }
+    return CharVocab.fromCounts(counts, size);
+  }
+
+  /** The vocabulary of counted code units: the size − 4 most frequent (ties by code point), sorted. */
+  static fromCounts(counts: ReadonlyMap<number, number>, size = 96): CharVocab {
     const kept = [...counts].sort((a, b) => b[1] - a[1] || a[0] - b[0]).slice(0, Math.max(0, size - RESERVED)).map(([c]) => c);
     kept.sort((a, b) => a - b);
     return new CharVocab(size, kept.map((c) => String.fromCharCode(c)));
@@ -69,6 +76,11 @@ export class CharVocab {
 
   id(char: string): number {
     return this.toId.get(char.charCodeAt(0)) ?? UNKNOWN;
+  }
+
+  /** The id of a UTF-16 code unit (of normalized text). */
+  idOfCode(code: number): number {
+    return this.toId.get(code) ?? UNKNOWN;
   }
 
   encode(text: string): Int32Array {
@@ -119,7 +131,7 @@ export function charPairExamples(
   pairs: readonly (readonly [string, string])[],
   srcLen: number,
   tgtLen: number,
-  vocab: CharVocab,
+  vocab: Pick<CharVocab, "encode">,
 ): { dataset: Dataset; skipped: number } {
   const kept: [Int32Array, Int32Array][] = [];
   let skipped = 0;
