@@ -36,6 +36,7 @@ export function loadPairsSource(config: Config): [string, string][] {
   return loadPhrasePairs(String(config.file), {
     limit: typeof config.limit === "number" ? config.limit : null,
     seed: typeof config.seed === "number" ? config.seed : 0,
+    kind: config.kind === "headwords" ? "headwords" : "examples",
   });
 }
 

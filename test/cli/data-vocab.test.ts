@@ -141,8 +141,8 @@ describe("char_pairs(): the vocabulary of the train pairs", () => {
     writeFileSync(dict, gzipSync(Buffer.from(entries.map(([, t]) => t).join(""))));
     writeFileSync(indexPathFor(dict), index.join("\n") + "\n");
     // the order phrase_pairs delivers (it shuffles with seed 0); the last pair is the test part
-    const pairs = loadPhrasePairs(dict, { limit: null, seed: 0 });
-    const { parts, info } = load(`data D = phrase_pairs(file: ${JSON.stringify(dict)}) |> char_pairs(src_len: 6, tgt_len: 7) |> split(train: 3, test: rest, shuffle: false)`);
+    const pairs = loadPhrasePairs(dict, { limit: null, seed: 0, kind: "headwords" });
+    const { parts, info } = load(`data D = phrase_pairs(file: ${JSON.stringify(dict)}, kind: headwords) |> char_pairs(src_len: 6, tgt_len: 7) |> split(train: 3, test: rest, shuffle: false)`);
     const v = info.vocab!;
     const trainText = pairs.slice(0, 3).flatMap(([a, b]) => [a, b]).join("");
     expect(v.chars.join("")).toBe(sortedSet(trainText));

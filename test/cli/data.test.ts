@@ -138,7 +138,7 @@ describe("phrase pairs", () => {
     const dict = join(dir, "tiny.dict.dz");
     writeFileSync(dict, gzipSync(Buffer.from(entries.map(([, t]) => t).join(""))));
     writeFileSync(indexPathFor(dict), index.join("\n") + "\n");
-    const { parts, info } = load(`data D = phrase_pairs(file: ${JSON.stringify(dict)}) |> char_pairs(src_len: 5, tgt_len: 6)`);
+    const { parts, info } = load(`data D = phrase_pairs(file: ${JSON.stringify(dict)}, kind: headwords) |> char_pairs(src_len: 5, tgt_len: 6)`);
     const v = info.vocab!;
     expect(v.chars.join("")).toBe([...new Set("catdoghouseKatzeHundHaus")].sort().join(""));
     const all = parts.all!;

@@ -90,6 +90,7 @@ export const dataSources: readonly DataSourceSpec[] = [
       { name: "file", kind: "string" },
       { name: "limit", kind: "int", default: null },
       { name: "seed", kind: "int", default: 0 },
+      { name: "kind", kind: "enum", words: ["examples", "headwords"], default: "examples" },
     ],
     produce: () => ({ kind: "pairs", fields: [], parts: [] }),
   },

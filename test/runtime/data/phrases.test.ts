@@ -1,5 +1,6 @@
-// phrase_pairs on a small dictd dictionary written by the test (dictzip is gzip-compatible): entry
-// parsing, annotation removal, transliteration, filtering, dedupe, seeded sampling and errors.
+// phrase_pairs on a small dictd dictionary written by the test (dictzip is gzip-compatible): example
+// phrases and headword entries, annotation removal, transliteration, filtering, dedupe, seeded sampling
+// and errors.
 
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -49,10 +50,28 @@ const entries: [string, string][] = [
   ["empty", "empty /ˈɛmpti/\n<adj>\n\n"],
 ];
 
+const withExamples: [string, string][] = [
+  ["service", "service /sˈɜːvɪs/\nDienst <m>\n      \"be out of service\"  - ausser Betrieb sein, stillstehen\n      \"out of service\"  - außer Betrieb <adj>\n\n"],
+  ["out of service", "out of service /x/\nausser Betrieb\n      \"be out of service\"  - ausser Betrieb sein\n\n"],
+  ["door", "door /dˈɔː/\nTür <f>\n      \"open the door [slightly]\"  - die Tür einen Spalt öffnen; die Tür aufmachen\n   Note: \"not an example\" - no leading blank\n      \"a café\" - ein Café\n      \"a far too long English example phrase\"  - kurz\n\n"],
+];
+
 describe("loadPhrasePairs", () => {
-  it("parses, cleans, filters and dedupes entries", () => {
-    const path = writeDict("test", entries);
+  it("reads the example phrases by default: quoted English, ' - ', the first translation, cleaned", () => {
+    const path = writeDict("examples", withExamples);
     const pairs = loadPhrasePairs(path, { seed: 1 });
+    const sorted = [...pairs].sort((a, b) => a[0].localeCompare(b[0]));
+    expect(sorted).toEqual([
+      ["be out of service", "ausser Betrieb sein"],
+      ["open the door", "die Tuer einen Spalt oeffnen"],
+      ["out of service", "ausser Betrieb"],
+    ]);
+    expect(() => loadPhrasePairs(writeDict("no-examples", entries))).toThrow(/no usable phrase pairs found \(example phrases\)/);
+  });
+
+  it("parses, cleans, filters and dedupes headword entries", () => {
+    const path = writeDict("test", entries);
+    const pairs = loadPhrasePairs(path, { seed: 1, kind: "headwords" });
     const sorted = [...pairs].sort((a, b) => a[0].localeCompare(b[0]));
     expect(sorted).toEqual([
       ["allay", "lindern"],
@@ -64,10 +83,10 @@ describe("loadPhrasePairs", () => {
   it("samples `limit` pairs reproducibly for a seed", () => {
     const many: [string, string][] = Array.from({ length: 50 }, (_, i) => [`word${i}`, `word${i} /w/\nWort${i}\n\n`]);
     const path = writeDict("many", many);
-    const a = loadPhrasePairs(path, { limit: 10, seed: 3 });
+    const a = loadPhrasePairs(path, { limit: 10, seed: 3, kind: "headwords" });
     expect(a.length).toBe(10);
-    expect(loadPhrasePairs(path, { limit: 10, seed: 3 })).toEqual(a);
-    expect(loadPhrasePairs(path, { limit: 10, seed: 4 })).not.toEqual(a);
+    expect(loadPhrasePairs(path, { limit: 10, seed: 3, kind: "headwords" })).toEqual(a);
+    expect(loadPhrasePairs(path, { limit: 10, seed: 4, kind: "headwords" })).not.toEqual(a);
     for (const [en, de] of a) expect(de).toBe(`Wort${en.slice(4)}`);
   });
 
@@ -75,8 +94,8 @@ describe("loadPhrasePairs", () => {
     expect(() => loadPhrasePairs(join(dir, "none.dict.dz"))).toThrow(/none\.dict\.dz: not found; install it with: apt-get install dict-freedict-eng-deu/);
     const path = writeDict("broken", [["a", "a /a/\nb\n\n"]]);
     writeFileSync(indexPathFor(path), "a\tZZZZ\tB\n");
-    expect(() => loadPhrasePairs(path)).toThrow(/broken\.index: 1: entry "a" points outside the dictionary/);
+    expect(() => loadPhrasePairs(path, { kind: "headwords" })).toThrow(/broken\.index: 1: entry "a" points outside the dictionary/);
     writeFileSync(indexPathFor(path), "just one field\n");
-    expect(() => loadPhrasePairs(path)).toThrow(/broken\.index: 1: expected word, offset and length/);
+    expect(() => loadPhrasePairs(path, { kind: "headwords" })).toThrow(/broken\.index: 1: expected word, offset and length/);
   });
 });
