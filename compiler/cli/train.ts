@@ -1,6 +1,7 @@
 // `dlm train FILE`: compile the file's train block in memory, load its data, train with a live progress
 // line on stderr and a summary per epoch, then print the test metrics. `--json` prints one JSON object per
-// line on stdout instead (epochs, then a final result with the test metrics and samples/s).
+// line on stdout instead (epochs, then a final result with the test metrics and samples/s, and for a
+// sequence model the figures the text output prints after them: "sequence", see sequence-json.ts).
 
 import { performance } from "node:perf_hooks";
 import { renderDiagnostics } from "../diagnostics/render.js";
@@ -19,6 +20,7 @@ import { formatBaseline } from "./data-text.js";
 import { vocabToMetadata } from "../../runtime/data/vocab-checkpoint.js";
 import { standardizeMetadata } from "./forecast.js";
 import { sequenceReportLines } from "./sequence-reports.js";
+import { sequenceJson } from "./sequence-json.js";
 import type { Io } from "./io.js";
 import { checkWritablePath, readSource } from "./io.js";
 import { intOption, oneOf, parseCommandArgs, UsageError } from "./usage.js";
@@ -190,7 +192,8 @@ export async function trainCommand(args: string[], io: Io): Promise<number> {
   const samplesPerSecond = seconds > 0 ? trainedSamples / seconds : 0;
   if (values.json) {
     const baseline = dataInfo.baseline ? Object.fromEntries(dataInfo.baseline.orders.map((o) => [`${o.order}-gram`, o.bitsPerChar])) : undefined;
-    io.out(JSON.stringify({ event: "result", model: train.model, epochs: result.epochs.length, test: testMetrics ?? null, ...(validationMetrics ? { validation: validationMetrics } : {}), ...(baseline ? { baseline_bits_per_char: baseline } : {}), samples_per_s: Math.round(samplesPerSecond), seconds: Math.round(seconds * 100) / 100, saved: values.save ?? null }) + "\n");
+    const sequence = sequenceJson(model, modelProgram, parts, dataInfo, validationMetrics);
+    io.out(JSON.stringify({ event: "result", model: train.model, epochs: result.epochs.length, test: testMetrics ?? null, ...(validationMetrics ? { validation: validationMetrics } : {}), ...(baseline ? { baseline_bits_per_char: baseline } : {}), ...(sequence ? { sequence } : {}), samples_per_s: Math.round(samplesPerSecond), seconds: Math.round(seconds * 100) / 100, saved: values.save ?? null }) + "\n");
   } else {
     const show = (m: Metrics) => Object.entries(m).map(([k, v]) => `${k} ${v.toFixed(4)}`).join("  ");
     if (validationMetrics) io.out(`validation: ${show(validationMetrics)}\n`);
