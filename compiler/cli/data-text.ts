@@ -95,15 +95,13 @@ export function fixVocab(pending: PendingVocab, parts: Readonly<Record<string, D
   const count = (x: number) => {
     if (x >= RESERVED) counts.set(x - RESERVED, (counts.get(x - RESERVED) ?? 0) + 1);
   };
-  for (const d of sources) {
-    if (pending.chars) {
-      const { text, context: T } = pending.chars;
-      const covered = new Uint8Array(text.length);
-      for (const i of d.field(CHUNK).data) covered.fill(1, i * T, i * T + T + 1);
-      for (let p = 0; p < text.length; p++) if (covered[p]) count(text.charCodeAt(p) + RESERVED);
-    } else {
-      for (const name of ["src", "tgt_out"]) for (const x of d.field(name).data) count(x);
-    }
+  if (pending.chars) {
+    const { text, context: T } = pending.chars;
+    const covered = new Uint8Array(text.length);
+    for (const d of sources) for (const i of d.field(CHUNK).data) covered.fill(1, i * T, i * T + T + 1);
+    for (let p = 0; p < text.length; p++) if (covered[p]) count(text.charCodeAt(p) + RESERVED);
+  } else {
+    for (const d of sources) for (const name of ["src", "tgt_out"]) for (const x of d.field(name).data) count(x);
   }
   const vocab = CharVocab.fromCounts(counts, pending.size);
   const lut = new Int32Array(0x10000 + RESERVED);
