@@ -12,6 +12,7 @@ export type { ArenaDtype, ArenaSlot, ArenaView } from "./arena.js";
 export { ARENA_ALIGN, alignUp, carve, createArena, dtypeBytes, viewF32, viewF64, viewI32, viewU8 } from "./arena.js";
 export type { InputDtype } from "./tensor-io.js";
 export { InputError, checkInput, copyInput } from "./tensor-io.js";
+export { TrainingError } from "./training-error.js";
 export type { Checkpoint, Dtype, Tensor, TensorData, TensorSpec } from "./safetensors.js";
 export { CheckpointError, bfloat16ToNumber, halfToNumber, parseSafetensors, serializeSafetensors, tensorToFloat32 } from "./safetensors.js";
 export type { SaveOptions } from "./checkpoint.js";

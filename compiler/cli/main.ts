@@ -102,9 +102,10 @@ export async function main(argv: string[], io: Io = processIo()): Promise<number
       if (e.message) io.err(`dlm: ${e.message}\n`);
       return 1;
     }
-    // Files the user named that could not be written or read (a full disk, a bad checkpoint): said plainly.
-    // Matched by name so that startup imports neither module.
-    if (e instanceof Error && (e.name === "CheckpointError" || e.name === "ImageError")) {
+    // Files the user named that could not be written or read (a full disk, a bad checkpoint), or a generated
+    // fit() that could not go on (a NaN loss, in a command without its own report): said plainly.
+    // Matched by name so that startup imports none of these modules.
+    if (e instanceof Error && (e.name === "CheckpointError" || e.name === "ImageError" || e.name === "TrainingError")) {
       io.err(`dlm: ${e.message}\n`);
       return 1;
     }

@@ -15,6 +15,7 @@ import type { Diagnostic } from "../../grammar/source.js";
 import type { Dataset } from "../../runtime/data/dataset.js";
 import { DataError } from "../../runtime/data/errors.js";
 import { ProgressReporter } from "../../runtime/progress.js";
+import { TrainingError } from "../../runtime/training-error.js";
 import { loadDataWithInfo, type DataInfo } from "./data.js";
 import { formatBaseline } from "./data-text.js";
 import { vocabToMetadata } from "../../runtime/data/vocab-checkpoint.js";
@@ -167,10 +168,10 @@ export async function trainCommand(args: string[], io: Io): Promise<number> {
   try {
     result = await fitting;
   } catch (e) {
-    // The generated fit() stops with "<Class>.fit: …" when the loss becomes NaN or Inf, or the data is
-    // smaller than a batch: the user's problem, said plainly (nothing was saved).
-    if (e instanceof Error && /^\w+\.fit: /.test(e.message)) {
-      progress.log(`dlm: training stopped: ${e.message.replace(/^\w+\.fit: /, "")}`);
+    // The generated fit() throws a TrainingError when the loss becomes NaN or Inf, or the data is smaller
+    // than a batch: the user's problem, said plainly (nothing was saved).
+    if (e instanceof TrainingError) {
+      progress.log(`dlm: training stopped: ${e.reason}`);
       return 1;
     }
     throw e;

@@ -1,6 +1,6 @@
 // The rest of a generated class's surface: input checks with clear messages, evaluate over a Dataset
 // (padded last batch ignored), fit (epochs, shuffling, validation, early stopping with best weights,
-// NaN loss → Error), and save/load through safetensors.
+// NaN loss → TrainingError), and save/load through safetensors.
 
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
@@ -8,6 +8,7 @@ import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { Dataset } from "../../runtime/data/dataset.js";
 import { loadCheckpoint } from "../../runtime/checkpoint.js";
+import { TrainingError } from "../../runtime/training-error.js";
 import { cnnProgram, mlpProgram } from "./programs.js";
 import { copyState, expectClose, loadModel, referenceStep, separable, type ModelClass } from "./harness.js";
 
@@ -117,10 +118,23 @@ describe("fit", () => {
     expect(m.evaluate(vnoise).loss).toBeCloseTo(best.validation.loss, 5);
   });
 
-  it("a NaN loss stops training with an Error", async () => {
+  it("a NaN loss stops training with a TrainingError (where, reason)", async () => {
     const m = await Mlp.create({ seed: 1 });
     m.parameters()["dense.bias"]!.fill(NaN);
-    await expect(m.fit({ train: dataset(32, 1) }, { epochs: 1 })).rejects.toThrow(/the loss became NaN at epoch 1/);
+    const e: unknown = await m.fit({ train: dataset(32, 1) }, { epochs: 1 }).then(() => undefined, (x: unknown) => x);
+    expect(e).toBeInstanceOf(TrainingError);
+    const t = e as TrainingError;
+    expect(t.name).toBe("TrainingError");
+    expect(t.where).toBe("Mlp.fit");
+    expect(t.reason).toMatch(/^the loss became NaN at epoch 1, step 1; /);
+    expect(t.message).toBe(`Mlp.fit: ${t.reason}`);
+  });
+
+  it("a training set smaller than one batch is a TrainingError", async () => {
+    const m = await Mlp.create({ seed: 1 });
+    const e: unknown = await m.fit({ train: dataset(7, 1) }, { epochs: 1 }).then(() => undefined, (x: unknown) => x);
+    expect(e).toBeInstanceOf(TrainingError);
+    expect((e as TrainingError).message).toBe("Mlp.fit: the training set has 7 examples, fewer than one batch of 8");
   });
 });
 

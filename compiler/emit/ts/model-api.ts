@@ -214,7 +214,7 @@ export function fitMethod(a: ApiContext, metricNames: string[]): string[] {
   body.push(`const epochs = options.epochs ?? ${spec.epochs};`);
   body.push(`const shuffle = ${a.use("createRng")}(options.seed ?? ${spec.seed}).fork("shuffle");`);
   body.push(`const batcher = new ${a.use("Batcher")}(data.train, ${model.batch}, { shuffle, partial: "drop" });`);
-  body.push(`if (batcher.batchesPerEpoch === 0) throw new Error(\`${where}: the training set has \${data.train.count} examples, fewer than one batch of ${model.batch}\`);`);
+  body.push(`if (batcher.batchesPerEpoch === 0) throw new ${a.use("TrainingError")}(${stringLiteral(where)}, \`the training set has \${data.train.count} examples, fewer than one batch of ${model.batch}\`);`);
   const f = fieldBuffers(a, where, "batcher");
   body.push(...f.lines);
   body.push(`const batch: ${a.types.batch} = { ${model.fields.map((t) => `${propertyKey(t.name)}: ${f.names.get(t.name)}`).join(", ")} };`);
@@ -238,7 +238,7 @@ export function fitMethod(a: ApiContext, metricNames: string[]): string[] {
   loop.push(`batcher.startEpoch();`);
   loop.push(`let steps = 0;`, `let ${metricNames.map((_, i) => `sum${i} = 0`).join(", ")};`);
   const inner: string[] = [`const r = this.trainStep(batch);`];
-  inner.push(`if (!Number.isFinite(r.loss)) throw new Error(\`${where}: the loss became \${r.loss} at epoch \${epoch}, step \${this.stepCount}; try a lower learning rate or check the data for NaN/Inf\`);`);
+  inner.push(`if (!Number.isFinite(r.loss)) throw new ${a.use("TrainingError")}(${stringLiteral(where)}, \`the loss became \${r.loss} at epoch \${epoch}, step \${this.stepCount}; try a lower learning rate or check the data for NaN/Inf\`);`);
   metricNames.forEach((m, i) => inner.push(`sum${i} += ${propertyAccess("r", m)};`));
   inner.push(`steps++;`);
   inner.push(`if (options.onStep) options.onStep({ epoch, step: this.stepCount, metrics: r });`);
