@@ -6,7 +6,8 @@ import { bindArgs, evalConst } from "./args.js";
 import type { ArgKind } from "./catalogue/spec.js";
 import { adversarialMethods, earlyStopArgs, optimizers, schedules, type CallSpec } from "./catalogue/train-settings.js";
 import { didYouMean } from "./resolve.js";
-import type { CallConfig, Config } from "./types.js";
+import type { Span } from "../../grammar/source.js";
+import type { CallConfig, CheckedTrain, Config, EarlyStop } from "./types.js";
 import type { Ctx } from "./values.js";
 
 /** `batch 64`: exactly one positional constant of the given kind, with a lower bound. */
@@ -74,10 +75,21 @@ export function adversarialSetting(ctx: Ctx, s: Setting): { method: "fgsm"; eps:
   return { method: "fgsm", eps, mix, randomStart: c.config["random_start"] === true };
 }
 
+/** early_stop(…) as written: the monitor is resolved against the block's metrics once they are known. */
+export interface EarlyStopSetting {
+  patience: number;
+  monitor: string;
+  mode?: "min" | "max";
+  /** The monitor argument (or the call, when monitor is the default). */
+  monitorSpan: Span;
+  /** The early_stop call. */
+  span: Span;
+}
+
 /** `validate every: 1, early_stop(patience: 2)`. */
-export function validateSetting(ctx: Ctx, s: Setting, hasValidationPart: boolean): { every: number; earlyStop?: { patience: number; monitor: string } } | undefined {
+export function validateSetting(ctx: Ctx, s: Setting, hasValidationPart: boolean): { every: number; earlyStop?: EarlyStopSetting } | undefined {
   let every = 1;
-  let earlyStop: { patience: number; monitor: string } | undefined;
+  let earlyStop: EarlyStopSetting | undefined;
   for (const a of s.args) {
     if (a.name?.name === "every") {
       const v = evalConst(ctx, "validate", "every", "int", undefined, a.value);
@@ -98,13 +110,39 @@ export function validateSetting(ctx: Ctx, s: Setting, hasValidationPart: boolean
     const bound = bindArgs(ctx, "early_stop", earlyStopArgs, e.kind === "Call" ? e.args : [], e.span);
     const pb = bound.get("patience");
     const mb = bound.get("monitor");
+    const modeB = bound.get("mode");
     const patience = pb ? evalConst(ctx, "early_stop", "patience", "int", undefined, pb.exprs[0]!) : undefined;
     const monitor = mb ? evalConst(ctx, "early_stop", "monitor", "string", undefined, mb.exprs[0]!) : "loss";
-    if (typeof patience === "number" && typeof monitor === "string") earlyStop = { patience, monitor };
+    const mode = modeB ? evalConst(ctx, "early_stop", "mode", "enum", ["min", "max"], modeB.exprs[0]!) : undefined;
+    if (typeof patience === "number" && typeof monitor === "string" && (modeB === undefined || mode === "min" || mode === "max"))
+      earlyStop = { patience, monitor, monitorSpan: mb?.exprs[0]?.span ?? e.span, span: e.span, ...(mode === "min" || mode === "max" ? { mode } : {}) };
   }
   if (!hasValidationPart) {
     ctx.sink.report("DLM3009", "validate needs a validation part in the data: split(…, validation: 0.1)", s.span);
     return undefined;
   }
   return earlyStop ? { every, earlyStop } : { every };
+}
+
+/**
+ * The monitored figure of early_stop: "loss" (when the block has one) or one of its metrics, with or
+ * without a `val_` / `validation.` prefix (the validation part is what is monitored either way). Its
+ * direction: `mode:` when given, else the metric's (accuracy max; the loss and `name: expr` metrics min).
+ * `declared`: the metric names the block wrote, also those whose expression had errors (no second report).
+ */
+export function resolveEarlyStop(ctx: Ctx, e: EarlyStopSetting, train: CheckedTrain, declared: readonly string[]): EarlyStop | undefined {
+  if (train.form === "step") {
+    // Only a block with one loss has an evaluate step to watch (a GAN's losses pull against each other).
+    ctx.sink.report("DLM3015", "early_stop needs a train block with one loss; the step form has no validation figure to watch", e.span);
+    return undefined;
+  }
+  const name = e.monitor.replace(/^(val_|validation\.)/, "");
+  const known = [...(train.loss !== undefined ? ["loss"] : []), ...train.metrics.map((m) => m.name)];
+  if (!known.includes(name)) {
+    if (!declared.includes(name))
+      ctx.sink.report("DLM3009", `early_stop: monitor '${e.monitor}' is not ${known.length > 0 ? `the loss or a metric of this block (${known.join(", ")})` : "a figure this block reports"}${didYouMean(name, known)}`, e.monitorSpan);
+    return undefined;
+  }
+  const better = name === "loss" ? "lower" : train.metrics.find((m) => m.name === name)!.better;
+  return { patience: e.patience, monitor: name, mode: e.mode ?? (better === "higher" ? "max" : "min") };
 }

@@ -16,12 +16,13 @@ import { applyLayer } from "./apply.js";
 import { collectLater, evalBinding, finishBody, type BodyState } from "./body.js";
 import { fmtType } from "./catalogue/spec.js";
 import { settings as settingSpecs } from "./catalogue/train-settings.js";
+import { functions } from "./catalogue/index.js";
 import { dimConst, dimEquals, dimProduct, dimSubst, formatShape, type Dim } from "./dims.js";
 import { evalValue, materialize } from "./expr.js";
 import { GraphBuilder, Sink } from "./graph.js";
 import { evalTensorType, modelArgs, newCtx, paramArgs, paramsFromArgs, unify } from "./model.js";
 import { closest, didYouMean, type ProgramIndex } from "./resolve.js";
-import { adversarialSetting, numberSetting, optimizerSetting, scheduleSetting, validateSetting } from "./train-config.js";
+import { adversarialSetting, numberSetting, optimizerSetting, resolveEarlyStop, scheduleSetting, validateSetting } from "./train-config.js";
 import type { CheckedProgram, CheckedTrain, NamedValue, ValueId } from "./types.js";
 import { tensorVal, unknown, type Ctx, type Val } from "./values.js";
 
@@ -92,10 +93,7 @@ export function checkTrain(index: ProgramIndex, checked: CheckedProgram, decl: T
     sink.report("DLM3013", `data '${data.name}' yields ${data.kind === "series" ? "a series" : data.kind === "chars" ? "a character stream" : "text pairs"}, not examples: add a transform such as ${data.kind === "series" ? "windows(size: 28)" : data.kind === "chars" ? "chars(context: 64)" : "char_pairs(…)"}`, decl.data.span);
   }
   const validateS = byKey.get("validate");
-  if (validateS) {
-    const v = validateSetting(ctx, validateS, !data || !data.ok || data.parts.includes("validation"));
-    if (v) out.validate = v;
-  }
+  const validate = validateS ? validateSetting(ctx, validateS, !data || !data.ok || data.parts.includes("validation")) : undefined;
   const advS = byKey.get("adversarial");
   if (advS && form === "step") sink.report("DLM3015", "adversarial training needs a train block with one loss; in a step block, perturb the input in a binding", advS.key.span);
   const adversarial = advS && form === "single" ? adversarialSetting(ctx, advS) : undefined;
@@ -115,6 +113,12 @@ export function checkTrain(index: ProgramIndex, checked: CheckedProgram, decl: T
   const outputs: NamedValue[] = [];
   if (form === "single") singleForm(ctx, decl, out, fieldValues, dataBroken, data?.name ?? decl.data.name, byKey, suggested, outputs);
   else if (!dataBroken) stepForm(ctx, decl, out, fieldValues, B);
+  if (validate) {
+    // early_stop's monitor names the loss or a metric, known only now.
+    const { earlyStop, every } = validate;
+    const resolved = earlyStop && !dataBroken ? resolveEarlyStop(ctx, earlyStop, out, metricNames(byKey.get("metrics"))) : undefined;
+    out.validate = resolved ? { every, earlyStop: resolved } : { every };
+  }
 
   if (adversarial) {
     const perturbable = inputs.some((v) => v.dtype === "f32" && Object.values(out.inputFields).includes(v.name));
@@ -281,10 +285,18 @@ function scalarValue(ctx: Ctx, v0: Val, span: Span, what: string): ValueId | und
   return v.id;
 }
 
+/** A metric's name: `name: expr`, or a call named after its function. */
+const metricName = (a: Setting["args"][number]): string | undefined => a.name?.name ?? (a.value.kind === "Call" ? a.value.callee.name : undefined);
+
+/** Every metric name the block writes (also those whose expression has errors). */
+function metricNames(s: Setting | undefined): string[] {
+  return (s?.args ?? []).map(metricName).filter((n): n is string => n !== undefined);
+}
+
 function metrics(ctx: Ctx, s: Setting | undefined, out: CheckedTrain): void {
   if (!s) return;
   for (const a of s.args) {
-    const name = a.name?.name ?? (a.value.kind === "Call" ? a.value.callee.name : undefined);
+    const name = metricName(a);
     if (!name) {
       ctx.sink.report("DLM3009", "a metric is `name: expr` or a call such as accuracy(logits, label)", a.span);
       continue;
@@ -294,7 +306,10 @@ function metrics(ctx: Ctx, s: Setting | undefined, out: CheckedTrain): void {
       continue;
     }
     const id = scalarValue(ctx, evalValue(ctx, a.value), a.value.span, `metric '${name}'`);
-    if (id !== undefined) out.metrics.push({ name, value: id, span: a.span });
+    // A catalogue metric call (also under another name: `acc: accuracy(…)`) says which way is better;
+    // any other expression is taken as an error to minimize (early_stop's mode: max overrides it).
+    const better = (a.value.kind === "Call" ? functions.get(a.value.callee.name)?.better : undefined) ?? "lower";
+    if (id !== undefined) out.metrics.push({ name, value: id, span: a.span, better });
   }
 }
 

@@ -192,19 +192,27 @@ export interface CheckedTrain {
   inputFields: Record<string, string>;
   loss?: ValueId;
   objectives: Objective[];
-  metrics: Array<{ name: string; value: ValueId; span: Span }>;
+  /** `better`: the catalogue direction of a metric call (accuracy higher), lower for `name: expr`. */
+  metrics: Array<{ name: string; value: ValueId; span: Span; better: "higher" | "lower" }>;
   schedule: CallConfig;
   batch: number;
   epochs: number;
   seed?: number;
   clip?: number;
-  validate?: { every: number; earlyStop?: { patience: number; monitor: string } };
+  /** `monitor`: "loss" or a metric's name (a `val_` prefix dropped); `mode`: max when higher is better. */
+  validate?: { every: number; earlyStop?: EarlyStop };
   /** `adversarial fgsm(…)` (single form; the model has an f32 input to perturb). */
   adversarial?: { method: "fgsm"; eps: number; mix: number; randomStart: boolean };
   /** The whole step as one graph: data fields as inputs, models inlined, losses and metrics; its
    * outputs are the model's outputs (single form). */
   graph: ElaboratedGraph;
   ok: boolean;
+}
+
+export interface EarlyStop {
+  patience: number;
+  monitor: string;
+  mode: "min" | "max";
 }
 
 export interface CheckedGenerate {

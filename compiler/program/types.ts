@@ -101,7 +101,8 @@ export interface TrainingSpec {
   /** Metrics the host reduces otherwise than by the mean of f32[B] values (their evaluate output is a row
    *  per example, f32[B, K]), by name; see runtime/aggregate.ts. */
   aggregates?: Record<string, MetricAggregate>;
-  validate?: { every: number; earlyStop?: { patience: number; monitor: string } };
+  /** early_stop as the checker resolved it: `monitor` is "loss" or a metric name, `mode` its direction. */
+  validate?: { every: number; earlyStop?: { patience: number; monitor: string; mode: "min" | "max" } };
   /** `adversarial fgsm(eps, mix)`: the train step trains on x + eps·sign(∂loss/∂x) (mix: weight of the
    *  clean loss; randomStart: the gradient at a random point of the eps-ball), inside the step graph. */
   adversarial?: { method: "fgsm"; eps: number; mix: number; randomStart: boolean };

@@ -150,7 +150,7 @@ describe("train blocks", () => {
     const { train, diagnostics } = elaborateTrain(r.program, 0, { batch: 7 });
     expect(diagnostics).toEqual([]);
     expect(formatShape(train!.graph.inputs[0]!.shape)).toBe("[7, 1, 28, 28]");
-    expect(train!.validate).toEqual({ every: 1, earlyStop: { patience: 3, monitor: "loss" } });
+    expect(train!.validate).toEqual({ every: 1, earlyStop: { patience: 3, monitor: "loss", mode: "min" } });
   });
 
   test("data schemas and parts", () => {

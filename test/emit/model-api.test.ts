@@ -118,6 +118,28 @@ describe("fit", () => {
     expect(m.evaluate(vnoise).loss).toBeCloseTo(best.validation.loss, 5);
   });
 
+  it("early_stop on a metric follows the declared direction (mode max keeps the most accurate epoch, min the least)", async () => {
+    const { x } = separable(64, 12, 3, 9);
+    const noise = new Dataset({ x: { data: x, shape: [12] }, label: { data: Int32Array.from({ length: 64 }, (_, i) => (i * 7) % 3), shape: [] } });
+    const { x: vx } = separable(32, 12, 3, 10);
+    const vnoise = new Dataset({ x: { data: vx, shape: [12] }, label: { data: Int32Array.from({ length: 32 }, (_, i) => (i * 5) % 3), shape: [] } });
+    const best: Record<string, number> = {};
+    for (const mode of ["max", "min"] as const) {
+      const program = mlpProgram(8);
+      program.training!.validate = { every: 1, earlyStop: { patience: 3, monitor: "accuracy", mode } };
+      const Cls = await loadModel(program, "mlp.dlm");
+      const m = await Cls.create({ seed: 1 });
+      const r = await m.fit({ train: noise, validation: vnoise }, { epochs: 30, seed: 2 });
+      const accs = (r.epochs as Array<{ epoch: number; validation: { accuracy: number } }>).map((e) => e.validation.accuracy);
+      // The first epoch with the best value, as the monitored direction defines it.
+      const target = mode === "max" ? Math.max(...accs) : Math.min(...accs);
+      expect(r.bestEpoch, `${mode}: ${accs.join(" ")}`).toBe(accs.indexOf(target) + 1);
+      expect(m.evaluate(vnoise).accuracy).toBeCloseTo(target, 6);
+      best[mode] = target;
+    }
+    expect(best["max"]!).toBeGreaterThan(best["min"]!);
+  });
+
   it("a NaN loss stops training with a TrainingError (where, reason)", async () => {
     const m = await Mlp.create({ seed: 1 });
     m.parameters()["dense.bias"]!.fill(NaN);

@@ -153,7 +153,7 @@ function build(def: ModelDef): ModelProgram {
       schedule: { kind: "constant", config: {} },
       objectives: [{ over: [def.name], params: def.layers.map((l) => l.name), optimizer: { kind: def.optimizer, lr: def.lr, config: {} } }],
       metrics: ["accuracy"],
-      validate: { every: 1, earlyStop: { patience: 2, monitor: "loss" } },
+      validate: { every: 1, earlyStop: { patience: 2, monitor: "loss", mode: "min" } },
     },
   };
 }

@@ -85,11 +85,12 @@ export const lossFunctions = [
   pairLoss("huber", "Huber loss: squared below delta, linear above.", [{ name: "delta", kind: "float", default: 1.0 }]),
 ];
 
-function metric(name: string, summary: string, extra: ArgSpec[] = []): FunctionSpec {
+function metric(name: string, summary: string, better: "higher" | "lower", extra: ArgSpec[] = []): FunctionSpec {
   return {
     kind: "metric",
     name,
     summary,
+    better,
     args: [{ name: "logits", kind: "tensor" }, { name: "labels", kind: "tensor" }, { name: "axis", kind: "int", default: -1 }, ...extra],
     infer(cfg, [logits, labels], err) {
       if (!logits || !labels) return undefined;
@@ -108,7 +109,7 @@ function metric(name: string, summary: string, extra: ArgSpec[] = []): FunctionS
 }
 
 export const metricFunctions = [
-  metric("accuracy", "Fraction of positions whose arg-max class equals the label.", [{ name: "ignore", kind: "int", default: null }]),
-  metric("top_k", "Fraction of positions whose label is among the k highest logits.", [{ name: "k", kind: "int", default: 5 }]),
-  metric("mean_iou", "Mean over classes of intersection over union of the arg-max map and the labels."),
+  metric("accuracy", "Fraction of positions whose arg-max class equals the label.", "higher", [{ name: "ignore", kind: "int", default: null }]),
+  metric("top_k", "Fraction of positions whose label is among the k highest logits.", "higher", [{ name: "k", kind: "int", default: 5 }]),
+  metric("mean_iou", "Mean over classes of intersection over union of the arg-max map and the labels.", "higher"),
 ];

@@ -66,6 +66,7 @@ export const detectionMap: FunctionSpec = {
   kind: "metric",
   name: "detection_map",
   summary: "mAP over the test set of a grid detector (VOC all-point AP after decoding and NMS), computed by the host.",
+  better: "higher",
   args: [...detArgs, ...options],
   infer(cfg, ins, err) {
     checkOptions("detection_map", cfg, err);
@@ -77,6 +78,7 @@ export const maskMap: FunctionSpec = {
   kind: "metric",
   name: "mask_map",
   summary: "Mask AP over the test set of detection plus a mask per box (the class map cropped by each box), computed by the host.",
+  better: "higher",
   args: [...detArgs.slice(0, 3), { name: "logits", kind: "tensor" }, ...detArgs.slice(3), { name: "mask", kind: "tensor" }, ...options],
   infer(cfg, ins, err) {
     checkOptions("mask_map", cfg, err);

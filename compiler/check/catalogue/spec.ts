@@ -91,6 +91,9 @@ export interface FunctionSpec {
   name: string;
   summary: string;
   args: readonly ArgSpec[];
+  /** Metrics: which way is better, the direction `early_stop` monitors by default (every metric entry
+   *  says it; a loss, or a `name: expr` metric, is better lower unless early_stop's `mode:` says max). */
+  better?: "higher" | "lower";
   /** Tensor args in declaration order (variadic ones flattened); config args resolved. */
   infer(cfg: Config, xs: TypedInput[], err: ErrFn): OutType | undefined;
 }

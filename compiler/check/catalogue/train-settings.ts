@@ -17,7 +17,7 @@ export const settings: readonly SettingSpec[] = [
   { name: "batch", summary: "Examples per step (B).", form: "both" },
   { name: "epochs", summary: "Passes over the training part.", form: "both" },
   { name: "metrics", summary: "Scalars reported per epoch: `name: expr` or a metric call (named after its function).", form: "both" },
-  { name: "validate", summary: "every: n epochs on the validation part, and early_stop(patience, monitor).", form: "both" },
+  { name: "validate", summary: "every: n epochs on the validation part, and early_stop(patience, monitor, mode: min | max).", form: "both" },
   { name: "seed", summary: "Seed of weight initialisation, shuffling, dropout and random tensors.", form: "both" },
   { name: "clip", summary: "Clips the global gradient norm to this value.", form: "both" },
   { name: "adversarial", summary: "Adversarial training: fgsm(eps, mix) perturbs the model's inputs inside each step.", form: "both" },
@@ -104,4 +104,6 @@ export const adversarialMethods: readonly CallSpec[] = [
 export const earlyStopArgs: readonly ArgSpec[] = [
   { name: "patience", kind: "int" },
   { name: "monitor", kind: "string", default: "loss" },
+  // Absent: the monitored metric's catalogue direction (accuracy max), min for the loss and `name: expr` metrics.
+  { name: "mode", kind: "enum", words: ["min", "max"], default: null },
 ];

@@ -201,11 +201,6 @@ export function evaluateMethod(a: ApiContext, metricNames: string[]): string[] {
   return body;
 }
 
-/** True when a larger value of the monitored metric is better (accuracy), false for losses and errors. */
-export function higherIsBetter(metric: string): boolean {
-  return !/loss|error|mse|mae|rmse|perplexity/i.test(metric);
-}
-
 export function fitMethod(a: ApiContext, metricNames: string[]): string[] {
   const { model } = a;
   const spec = model.training!;
@@ -222,10 +217,11 @@ export function fitMethod(a: ApiContext, metricNames: string[]): string[] {
   // Only the schedules that read them get these fields (unused private fields fail noUnusedLocals).
   if (kind === "cosine") body.push(`this.totalSteps = this.stepCount + epochs * batcher.batchesPerEpoch;`);
   const every = spec.validate?.every ?? 1;
+  // The checker resolved the monitor to "loss" or a metric, and its direction (catalogue or mode:).
   const early = spec.validate?.earlyStop;
-  const monitor = (early?.monitor ?? "loss").replace(/^(val_|validation\.)/, "");
-  const tracked = metricNames.includes(monitor) ? monitor : "loss";
-  const higher = higherIsBetter(tracked);
+  if (early && !metricNames.includes(early.monitor)) throw new Error(`emit: early_stop monitors "${early.monitor}", which ${a.className} does not report`);
+  const tracked = early?.monitor ?? "loss";
+  const higher = early?.mode === "max";
   const hasEval = a.emitters.evaluate !== undefined;
   const stopping = hasEval && early !== undefined;
   body.push(`const history: EpochInfo<${a.types.metrics}>[] = [];`);
