@@ -37,6 +37,7 @@ export function loadPairsSource(config: Config): [string, string][] {
     limit: typeof config.limit === "number" ? config.limit : null,
     seed: typeof config.seed === "number" ? config.seed : 0,
     kind: config.kind === "headwords" ? "headwords" : "examples",
+    maxLength: typeof config.max_length === "number" ? config.max_length : 30,
   });
 }
 

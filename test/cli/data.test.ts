@@ -147,6 +147,9 @@ describe("phrase pairs", () => {
     expect(k).toBe(3 + 3 + 5);
     const t = ints(all.field("tgt_mask").data).reduce((a, b) => a + b, 0);
     expect(t).toBe(6 + 5 + 5); // each German word + end
+    // max_length drops pairs with a side longer than it: only dog → Hund has both within 4
+    const short = load(`data D = phrase_pairs(file: ${JSON.stringify(dict)}, kind: headwords, max_length: 4) |> char_pairs(src_len: 5, tgt_len: 6)`);
+    expect(short.parts.all!.count).toBe(1);
   });
 
   it("a missing dictionary names the Debian package to install", () => {

@@ -91,8 +91,12 @@ export const dataSources: readonly DataSourceSpec[] = [
       { name: "limit", kind: "int", default: null },
       { name: "seed", kind: "int", default: 0 },
       { name: "kind", kind: "enum", words: ["examples", "headwords"], default: "examples" },
+      { name: "max_length", kind: "int", default: 30 },
     ],
-    produce: () => ({ kind: "pairs", fields: [], parts: [] }),
+    produce(cfg, err) {
+      if ((cfgNum(cfg, "max_length") ?? 30) < 1) err("DLM2010", "phrase_pairs: max_length must be at least 1", "max_length");
+      return { kind: "pairs", fields: [], parts: [] };
+    },
   },
   {
     name: "digit_canvases",
