@@ -156,8 +156,8 @@ export async function trainCommand(args: string[], io: Io): Promise<number> {
     },
     onEpoch: (e) => {
       const metrics: Metrics = {};
-      // A task metric computed only over a whole set (detection_map) has no training value (NaN).
-      for (const [k, v] of Object.entries(e.train)) if (k !== "loss" && !Number.isNaN(v)) metrics[k] = v;
+      // A task metric computed only over a whole set (detection_map) is not among the training means.
+      for (const [k, v] of Object.entries(e.train)) if (k !== "loss") metrics[k] = v;
       for (const [k, v] of Object.entries(e.validation ?? {})) metrics[`val_${k}`] = v;
       progress.endEpoch({ loss: e.train.loss ?? NaN, metrics });
       firstStepOfEpoch += stepsPerEpoch;

@@ -9,10 +9,11 @@
 //                  batch-wide ratio as its scalar
 //   detection_map, mask_map
 //                  rows of the inputs flattened one after the other (i32 as f32); the host decodes, runs
-//                  NMS and computes AP over the set; the train graph has no value for them (NaN)
+//                  NMS and computes AP over the set; a training step has no value for them, so the
+//                  train graph leaves them (and any metric computed from them) out: `setLevel`
 
 import type { NodeId } from "../ir/graph.js";
-import type { Op } from "../check/types.js";
+import type { Op, ValueId } from "../check/types.js";
 import type { MetricAggregate } from "../program/types.js";
 import { cfgNumber, normAxis, type LowerCtx, type OpRule } from "./context.js";
 import { keepMask, reduceValues } from "./losses.js";
@@ -64,6 +65,25 @@ const meanIou: OpRule = (ctx, op, [logits, labels]) => {
   const iou = b.div(inter, b.binary("maximum", union, b.scalar(1)));
   return [b.div(b.sum(b.mul(iou, present), -1), b.binary("maximum", b.sum(present, -1), b.scalar(1)))];
 };
+
+/** Metric ops whose value exists only over a whole set (the host's AP): nothing to report per step. */
+const SET_LEVEL: ReadonlySet<string> = new Set(["detection_map", "mask_map"]);
+
+/** Whether a metric value is, or is computed from, a set-level metric (the train step leaves it out). */
+export function setLevel(ops: readonly Op[], value: ValueId): boolean {
+  const producer = new Map<ValueId, Op>();
+  for (const op of ops) for (const o of op.outputs) producer.set(o.id, op);
+  const seen = new Set<Op>();
+  const stack = [value];
+  while (stack.length > 0) {
+    const op = producer.get(stack.pop()!);
+    if (op === undefined || seen.has(op)) continue;
+    if (SET_LEVEL.has(op.op)) return true;
+    seen.add(op);
+    stack.push(...op.inputs);
+  }
+  return false;
+}
 
 /** The evaluate rows of a task metric: its inputs flattened per example; no value in a training step. */
 const inputRows: OpRule = (ctx, _op, inputs) => {

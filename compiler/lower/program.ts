@@ -6,7 +6,8 @@
 //   evaluate  (single form) eval-mode forward of the step with the loss and each metric per example,
 //             f32[batch] (see losses.ts), so the host averages over the real examples of a padded batch;
 //   train     train-mode forward, backward and optimizer updates (train-step.ts); outputs "loss" (and
-//             "loss.1", … for further objectives) and the metrics, all scalars;
+//             "loss.1", … for further objectives) and the metrics, all scalars, but for set-level ones
+//             (detection_map, mask_map: evaluate only);
 //   state     parameters (role "param", the checker's PyTorch names), buffers (BatchNorm running stats)
 //             and optimizer moments `<param>.adam_m|adam_v|momentum|rms` (role "optimizer", zeros).
 // Blocks the checker rejected are skipped (it has reported why); anything lowering cannot do yet is a

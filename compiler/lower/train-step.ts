@@ -23,6 +23,7 @@ import { clipByGlobalNorm } from "./clip.js";
 import { adversarialLoss } from "./adversarial.js";
 import { lowerGraph } from "./graph.js";
 import { needsBiasCorrection, updateParam } from "./optimizer.js";
+import { setLevel } from "./metrics.js";
 
 export interface TrainStepResult {
   step?: StepGraph;
@@ -119,6 +120,8 @@ export function lowerTrainStep(train: CheckedTrain, specs: readonly ObjectiveSpe
   for (const [name, node] of updated) updates.push({ state: name, node });
   for (const m of train.metrics) {
     if (outputs.some((o) => o.name === m.name)) continue;
+    // detection_map and the like are computed by the host over a whole set (evaluate): no step value.
+    if (setLevel(train.graph.ops, m.value)) continue;
     const node = first.values.get(m.value);
     if (node !== undefined) outputs.push({ name: m.name, node });
   }

@@ -46,7 +46,7 @@ describe("reindent", () => {
   });
 });
 
-describe.each(["mlp", "cnn", "char-lstm"])("%s", (name) => {
+describe.each(["mlp", "cnn", "char-lstm", "detection"])("%s", (name) => {
   it("the printed classes are the program ts-morph prints", () => {
     const { program } = lowerExample(name);
     const mod = new ModuleContext();

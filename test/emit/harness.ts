@@ -61,8 +61,7 @@ export function expectClose(actual: ArrayLike<number>, expected: ArrayLike<numbe
   for (let i = 0; i < expected.length; i++) {
     const a = actual[i]!;
     const b = expected[i]!;
-    // Both NaN is agreement: a task metric a training step has no value for (detection_map) is NaN in both.
-    if (!(Math.abs(a - b) <= rel * Math.abs(b) + abs) && !(Number.isNaN(a) && Number.isNaN(b))) {
+    if (!(Math.abs(a - b) <= rel * Math.abs(b) + abs)) {
       expect.fail(`${what}[${i}]: got ${a}, reference ${b} (|diff| ${Math.abs(a - b)})`);
     }
   }

@@ -1,7 +1,8 @@
 // Task metrics of the vision examples, computed over the whole test set by the host (runtime/aggregate.ts):
 // detection_map (mAP of a grid detector) and mask_map (mask AP of detection plus a mask per box). They
 // take the model's head outputs and the digit_canvases targets as they are; the evaluate step hands them to
-// the host row by row. Typed as scalars like every metric; training steps do not compute them (NaN).
+// the host row by row. Typed as scalars like every metric; a training step has no value for them, and
+// trainStep's result leaves them out (compiler/lower/metrics.ts, setLevel).
 //
 // Shapes (G cells per side, C classes, H×W pixels):
 //   objectness f32[B, 1, G, G], boxes f32[B, 4, G, G], classes f32[B, C, G, G]

@@ -94,23 +94,26 @@ export interface StepInfo<M> {
   metrics: M;
 }
 
-/** Passed to \`onEpoch\` and kept in the fit history: mean training metrics, and validation metrics. */
-export interface EpochInfo<M> {
+/**
+ * Passed to \`onEpoch\` and kept in the fit history: mean training metrics (S: what a step reports, without
+ * set-level metrics such as detection_map), and validation metrics (M: everything evaluate reports).
+ */
+export interface EpochInfo<M, S = M> {
   epoch: number;
-  train: M;
+  train: S;
   validation?: M;
 }
 
-export interface FitOptions<M> {
+export interface FitOptions<M, S = M> {
   epochs?: number;
   /** Seed of the per-epoch shuffling. */
   seed?: number;
-  onStep?: (s: StepInfo<M>) => void;
-  onEpoch?: (e: EpochInfo<M>) => void;
+  onStep?: (s: StepInfo<S>) => void;
+  onEpoch?: (e: EpochInfo<M, S>) => void;
 }
 
-export interface FitResult<M> {
-  epochs: EpochInfo<M>[];
+export interface FitResult<M, S = M> {
+  epochs: EpochInfo<M, S>[];
   /** The epoch whose weights the model holds after early stopping (0 when the train block has no early_stop). */
   bestEpoch: number;
   stoppedEarly: boolean;

@@ -19,7 +19,7 @@ import { stateView } from "./step.js";
 export interface ApiContext {
   model: ModelProgram;
   className: string;
-  types: { inputs: string; outputs: string; batch: string; metrics: string };
+  types: { inputs: string; outputs: string; batch: string; metrics: string; stepMetrics: string };
   /** Emitters of the steps present, by step name. */
   emitters: Partial<Record<StepName, { em: StepEmitter; plan: StepPlan }>>;
   use(name: string): string;
@@ -201,7 +201,19 @@ export function evaluateMethod(a: ApiContext, metricNames: string[]): string[] {
   return body;
 }
 
-export function fitMethod(a: ApiContext, metricNames: string[]): string[] {
+/** The type trainStep returns: the metrics type, or the step metrics one when set-level metrics are left out. */
+export function stepMetricsType(types: ApiContext["types"], stepNames: readonly string[], evalNames: readonly string[]): string {
+  return stepNames.join() === evalNames.join() ? types.metrics : types.stepMetrics;
+}
+
+/** FitOptions/EpochInfo/FitResult type arguments: `M`, or `M, S` when a step reports less than evaluate. */
+export function fitTypeArgs(types: ApiContext["types"], stepNames: readonly string[], evalNames: readonly string[]): string {
+  const step = stepMetricsType(types, stepNames, evalNames);
+  return step === types.metrics ? types.metrics : `${types.metrics}, ${step}`;
+}
+
+/** `stepNames`: what trainStep reports (averaged per epoch); `evalNames`: what evaluate reports (validation). */
+export function fitMethod(a: ApiContext, stepNames: string[], evalNames: string[]): string[] {
   const { model } = a;
   const spec = model.training!;
   const where = `${a.className}.fit`;
@@ -219,12 +231,13 @@ export function fitMethod(a: ApiContext, metricNames: string[]): string[] {
   const every = spec.validate?.every ?? 1;
   // The checker resolved the monitor to "loss" or a metric, and its direction (catalogue or mode:).
   const early = spec.validate?.earlyStop;
-  if (early && !metricNames.includes(early.monitor)) throw new Error(`emit: early_stop monitors "${early.monitor}", which ${a.className} does not report`);
+  if (early && !evalNames.includes(early.monitor)) throw new Error(`emit: early_stop monitors "${early.monitor}", which ${a.className} does not report`);
   const tracked = early?.monitor ?? "loss";
   const higher = early?.mode === "max";
   const hasEval = a.emitters.evaluate !== undefined;
   const stopping = hasEval && early !== undefined;
-  body.push(`const history: EpochInfo<${a.types.metrics}>[] = [];`);
+  const info = `EpochInfo<${fitTypeArgs(a.types, stepNames, evalNames)}>`;
+  body.push(`const history: ${info}[] = [];`);
   if (stopping) {
     body.push(`let best = ${higher ? "-Infinity" : "Infinity"};`, `let bestEpoch = 0;`, `let waited = 0;`, `let stoppedEarly = false;`);
     body.push(`let bestState: Float32Array[] | null = null;`);
@@ -232,14 +245,14 @@ export function fitMethod(a: ApiContext, metricNames: string[]): string[] {
   const loop: string[] = [];
   if (kind === "step") loop.push(`this.epoch = epoch - 1;`);
   loop.push(`batcher.startEpoch();`);
-  loop.push(`let steps = 0;`, `let ${metricNames.map((_, i) => `sum${i} = 0`).join(", ")};`);
+  loop.push(`let steps = 0;`, `let ${stepNames.map((_, i) => `sum${i} = 0`).join(", ")};`);
   const inner: string[] = [`const r = this.trainStep(batch);`];
   inner.push(`if (!Number.isFinite(r.loss)) throw new ${a.use("TrainingError")}(${stringLiteral(where)}, \`the loss became \${r.loss} at epoch \${epoch}, step \${this.stepCount}; try a lower learning rate or check the data for NaN/Inf\`);`);
-  metricNames.forEach((m, i) => inner.push(`sum${i} += ${propertyAccess("r", m)};`));
+  stepNames.forEach((m, i) => inner.push(`sum${i} += ${propertyAccess("r", m)};`));
   inner.push(`steps++;`);
   inner.push(`if (options.onStep) options.onStep({ epoch, step: this.stepCount, metrics: r });`);
   loop.push(`while (batcher.next() > 0) {\n${inner.join("\n")}\n}`);
-  loop.push(`const info: EpochInfo<${a.types.metrics}> = { epoch, train: { ${metricNames.map((m, i) => `${propertyKey(m)}: sum${i} / steps`).join(", ")} } };`);
+  loop.push(`const info: ${info} = { epoch, train: { ${stepNames.map((m, i) => `${propertyKey(m)}: sum${i} / steps`).join(", ")} } };`);
   if (hasEval) {
     const check: string[] = [`info.validation = this.evaluate(data.validation);`];
     if (early) {

@@ -16,7 +16,7 @@ import type { ModuleContext, Helper } from "./context.js";
 import { EmitError, numberLiteral, pairPools, scratchOf } from "./op-code.js";
 import type { PoolPairs } from "./op-code.js";
 import type { ApiContext } from "./model-api.js";
-import { evaluateMethod, fitMethod, learningRateMethod, predictMethod, trainStepMethod } from "./model-api.js";
+import { evaluateMethod, fitMethod, fitTypeArgs, learningRateMethod, predictMethod, stepMetricsType, trainStepMethod } from "./model-api.js";
 import { sequenceMethods } from "./model-sequence.js";
 import { inputGradientMethod, integratedGradientsMethod, saliencyMethod } from "./model-trust.js";
 import type { Namer } from "./names.js";
@@ -69,7 +69,8 @@ const method = (name: string, body: string[], extra: Partial<MethodDeclarationSt
 
 export interface ModelNames {
   className: string;
-  types: { inputs: string; outputs: string; batch: string; metrics: string };
+  /** `stepMetrics`: what trainStep reports when it is less than `metrics` (no set-level metrics). */
+  types: { inputs: string; outputs: string; batch: string; metrics: string; stepMetrics: string };
 }
 
 /** Top-level names of one model's class and interfaces, unique within the module. */
@@ -82,6 +83,7 @@ export function modelNames(model: ModelProgram, topNames: Namer): ModelNames {
       outputs: topNames.fresh(`${className}Outputs`, "pascal"),
       batch: topNames.fresh(`${className}Batch`, "pascal"),
       metrics: topNames.fresh(`${className}Metrics`, "pascal"),
+      stepMetrics: topNames.fresh(`${className}StepMetrics`, "pascal"),
     },
   };
 }
@@ -124,10 +126,13 @@ export function emitModel(model: ModelProgram, names: ModelNames, mod: ModuleCon
 
   const trainOutputs = model.train?.graph.outputs.map((o) => o.name) ?? [];
   const evalOutputs = model.evaluate?.graph.outputs.map((o) => o.name) ?? [];
-  const metricNames = trainOutputs.length > 0 ? trainOutputs : evalOutputs;
-  if (model.evaluate && model.train && evalOutputs.join() !== trainOutputs.join()) {
-    throw new EmitError(`${model.name}: evaluate outputs (${evalOutputs.join(", ")}) differ from train outputs (${trainOutputs.join(", ")})`);
+  // evaluate reports every metric; a train step all but the set-level ones (detection_map), in the same order.
+  const metricNames = evalOutputs.length > 0 ? evalOutputs : trainOutputs;
+  const stepNames = trainOutputs.length > 0 ? trainOutputs : evalOutputs;
+  if (model.evaluate && model.train && evalOutputs.filter((m) => trainOutputs.includes(m)).join() !== trainOutputs.join()) {
+    throw new EmitError(`${model.name}: train outputs (${trainOutputs.join(", ")}) are not among the evaluate outputs (${evalOutputs.join(", ")})`);
   }
+  const stepType = stepMetricsType(types, stepNames, metricNames);
 
   const statements: EmittedModel["statements"] = [];
   statements.push(interfaceOf(types.inputs, model.inputs.map((t) => ({ name: t.name, type: arrayType(t.dtype), doc: tensorDoc(t) }))));
@@ -135,6 +140,7 @@ export function emitModel(model: ModelProgram, names: ModelNames, mod: ModuleCon
   if (model.train || model.evaluate) {
     statements.push(interfaceOf(types.batch, model.fields.map((t) => ({ name: t.name, type: arrayType(t.dtype), doc: tensorDoc(t) }))));
     statements.push(interfaceOf(types.metrics, metricNames.map((m) => ({ name: m, type: "number" }))));
+    if (stepType !== types.metrics) statements.push(interfaceOf(stepType, stepNames.map((m) => ({ name: m, type: "number" }))));
   }
 
   const methods: OptionalKind<MethodDeclarationStructure>[] = [];
@@ -165,10 +171,11 @@ export function emitModel(model: ModelProgram, names: ModelNames, mod: ModuleCon
     }
   }
   if (model.train) {
-    methods.push(method("trainStep", trainStepMethod(api, metricNames), {
+    const setLevel = metricNames.filter((m) => !stepNames.includes(m));
+    methods.push(method("trainStep", trainStepMethod(api, stepNames), {
       parameters: [{ name: "batch", type: types.batch }],
-      returnType: types.metrics,
-      docs: [`Exactly ${model.batch} examples. Allocates nothing; returns the same result object every call.`],
+      returnType: stepType,
+      docs: [`Exactly ${model.batch} examples. Allocates nothing; returns the same result object every call.${setLevel.length > 0 ? ` Without ${setLevel.join(", ")}: computed over a whole set, evaluate reports ${setLevel.length > 1 ? "them" : "it"}.` : ""}`],
     }));
   }
   if (model.evaluate) {
@@ -180,13 +187,14 @@ export function emitModel(model: ModelProgram, names: ModelNames, mod: ModuleCon
   }
   const usesFit = model.train !== undefined && model.training !== undefined;
   if (usesFit) {
-    methods.push(method("fit", fitMethod(api, metricNames), {
+    const fitArgs = fitTypeArgs(types, stepNames, metricNames);
+    methods.push(method("fit", fitMethod(api, stepNames, metricNames), {
       isAsync: true,
       parameters: [
         { name: "data", type: `{ train: ${use("Dataset")}; validation?: ${use("Dataset")} }` },
-        { name: "options", type: `FitOptions<${types.metrics}>`, initializer: "{}" },
+        { name: "options", type: `FitOptions<${fitArgs}>`, initializer: "{}" },
       ],
-      returnType: `Promise<FitResult<${types.metrics}>>`,
+      returnType: `Promise<FitResult<${fitArgs}>>`,
     }));
   }
   methods.push(...trustMethods(api));
@@ -227,8 +235,8 @@ export function emitModel(model: ModelProgram, names: ModelNames, mod: ModuleCon
   if (schedule === "step") properties.push({ name: "epoch", scope: Scope.Private, initializer: "0", docs: ["0-based epoch of the running fit (the step schedule reads it)."] });
   if (schedule === "cosine") properties.push({ name: "totalSteps", scope: Scope.Private, initializer: "0", docs: ["Optimizer steps of the running fit (the cosine schedule reads it)."] });
   if (model.train) {
-    properties.push({ name: "trainResult", scope: Scope.Private, isReadonly: true, type: types.metrics,
-      initializer: `{ ${metricNames.map((m) => `${propertyKey(m)}: 0`).join(", ")} }` });
+    properties.push({ name: "trainResult", scope: Scope.Private, isReadonly: true, type: stepType,
+      initializer: `{ ${stepNames.map((m) => `${propertyKey(m)}: 0`).join(", ")} }` });
   }
   for (const f of cls.fields) {
     properties.push({ name: f.name, scope: Scope.Private, isReadonly: true, type: f.type, ...(f.comment ? { docs: [f.comment] } : {}) });
