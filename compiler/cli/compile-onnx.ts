@@ -72,8 +72,10 @@ export async function compileOnnxCommand(args: string[], io: Io): Promise<number
     seed: { type: "string" },
     "no-optimize": { type: "boolean" },
     "no-warnings": { type: "boolean" },
+    "input-gradients": { type: "boolean" },
   });
   if (values.target !== "onnx") throw new UsageError("--target onnx is given once", "compile");
+  if (values["input-gradients"]) throw new UsageError("--input-gradients is for --target ts or wasm: the ONNX file has the predict graph only", "compile");
   const batch = intOption("batch", values.batch, "compile", 1);
   const seed = values.seed === undefined ? undefined : intOption("seed", values.seed, "compile", 0);
   if (seed !== undefined && values.checkpoint !== undefined) throw new UsageError("--seed and --checkpoint exclude each other (the checkpoint has the weights)", "compile");

@@ -1,7 +1,8 @@
 // `dlm compile FILE --target ts|wasm -o DIR`: front end, lowering, the optimizing pipeline, then an
 // emitter. TS writes DIR/<file>.ts, a module that imports only `dlm/runtime`; Wasm writes DIR/<file>.wasm
 // and its typed loader DIR/<file>.ts (the same class and API). `--emit ir` prints the IR of every step
-// graph instead (compiler/ir/print.ts); `--emit wat` prints the Wasm module as text.
+// graph instead (compiler/ir/print.ts); `--emit wat` prints the Wasm module as text. `--input-gradients`
+// also lowers the inputGradient and saliency steps (the class's inputGradient/saliency/integratedGradients).
 //
 // Exit codes: 0 written, 1 errors in the .dlm file (rendered with excerpts) or a construct the target
 // cannot compile yet, 2 a bad invocation.
@@ -19,6 +20,7 @@ import { optimizeProgram, passNames, printStep } from "../pipeline.js";
 import { EmitError } from "../emit/ts/op-code.js";
 import { prefetchBinaryen } from "../emit/wasm/binaryen.js";
 import type { CompiledProgram } from "../program/types.js";
+import { STEP_NAMES } from "../program/types.js";
 import type { Io } from "./io.js";
 import { readSource } from "./io.js";
 import { intOption, oneOf, parseCommandArgs, UsageError } from "./usage.js";
@@ -39,6 +41,9 @@ Options:
   --emit code|ir|wat code writes the files (default); ir prints every step graph's IR;
                      wat prints the Wasm module as text (with --target wasm)
   --batch N          compile for batch size N instead of the train block's batch
+  --input-gradients  also compile the input-gradient steps: the class gets inputGradient,
+                     saliency and integratedGradients (what dlm attack and dlm explain use);
+                     ts and wasm targets only
   --dump-after PASS  print every step graph after that optimizing pass (${passNames.join(", ")})
   --no-optimize      emit the step graphs as lowered, without the optimizing passes
   --no-warnings      do not print warnings
@@ -54,6 +59,7 @@ export async function compileCommand(args: string[], io: Io): Promise<number> {
     out: { type: "string", short: "o" },
     emit: { type: "string" },
     batch: { type: "string" },
+    "input-gradients": { type: "boolean" },
     "dump-after": { type: "string" },
     "no-optimize": { type: "boolean" },
     "no-warnings": { type: "boolean" },
@@ -71,7 +77,8 @@ export async function compileCommand(args: string[], io: Io): Promise<number> {
   const text = await readSource(file, "compile");
 
   const fe = frontEnd(text, file);
-  const lowered = fe.diagnostics.some((d) => d.severity === "error") ? undefined : lowerProgram(fe.checked, file, batch === undefined ? {} : { batch });
+  const lowering = { ...(batch === undefined ? {} : { batch }), ...(values["input-gradients"] ? { inputGradients: true } : {}) };
+  const lowered = fe.diagnostics.some((d) => d.severity === "error") ? undefined : lowerProgram(fe.checked, file, lowering);
   const all = [...fe.diagnostics, ...(lowered?.diagnostics ?? [])];
   const shown = values["no-warnings"] ? all.filter((d) => d.severity === "error") : all;
   if (shown.length > 0) {
@@ -132,7 +139,7 @@ export async function compileCommand(args: string[], io: Io): Promise<number> {
 export function printProgram(program: CompiledProgram): string {
   const out: string[] = [];
   for (const m of program.models) {
-    for (const step of ["predict", "evaluate", "train"] as const) {
+    for (const step of STEP_NAMES) {
       const sg = m[step];
       if (!sg) continue;
       out.push(`# ${m.name}.${step} (batch ${m.batch})`);

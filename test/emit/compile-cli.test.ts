@@ -4,10 +4,12 @@
 import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { pathToFileURL } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { compileCommand } from "../../compiler/cli/compile.js";
 import { UsageError } from "../../compiler/cli/usage.js";
 import { REPO } from "./examples.js";
+import { defaultRuntimeUrl, transpileForLoad } from "../../compiler/emit/ts/load.js";
 
 async function compile(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
   let stdout = "";
@@ -48,6 +50,10 @@ describe("dlm compile", () => {
     expect(r.stdout).toMatch(/= matmul\(/);
     expect(r.stdout).toMatch(/updates: .*hidden\.weight=%\d+/);
     expect(r.stdout).toMatch(/host scalars: lr \(lr\)/);
+    expect(r.stdout).not.toMatch(/# Mlp\.(inputGradient|saliency)/);
+    const ig = await compile(join(REPO, "examples/mlp.dlm"), "--emit", "ir", "--input-gradients");
+    expect(ig.stdout).toMatch(/# Mlp\.inputGradient \(batch 64\)/);
+    expect(ig.stdout).toMatch(/# Mlp\.saliency \(batch 64\)/);
   });
 
   it("--dump-after prints the graphs after a pass; --no-optimize skips the passes", async () => {
@@ -97,6 +103,53 @@ describe("dlm compile", () => {
     expect(r.code).toBe(1);
     expect(r.stderr).toMatch(/bad\.dlm:\d+:\d+: error DLM\d{4}/);
     await expect(readFile(join(dir, "bad.ts"), "utf8")).rejects.toThrow();
+  });
+
+  it("--input-gradients gives the class inputGradient and saliency, on both targets; without it they are absent", async () => {
+    type Grad = { loss: Float32Array; gradients: { image: Float32Array } };
+    type Cls = { prototype: object; create(): Promise<{ inputGradient(batch: { image: Float32Array; label: Int32Array }): Grad }> };
+    const load = async (target: string, flag: boolean): Promise<Cls> => {
+      const out = join(dir, `ig-${target}-${flag}`);
+      const r = await compile(join(REPO, "examples/mlp.dlm"), "--target", target, "--batch", "4", "-o", out, ...(flag ? ["--input-gradients"] : []));
+      expect(r.code, r.stderr).toBe(0);
+      // The module as written, linked to this runtime and imported from its directory (next to its .wasm).
+      const js = transpileForLoad(await readFile(join(out, "mlp.ts"), "utf8"), defaultRuntimeUrl(), "mlp.ts");
+      await writeFile(join(out, "mlp.mjs"), js);
+      return ((await import(pathToFileURL(join(out, "mlp.mjs")).href)) as { Mlp: Cls }).Mlp;
+    };
+    const image = Float32Array.from({ length: 3 * 784 }, (_, i) => ((i * 7919) % 997) / 997);
+    const label = Int32Array.of(3, 1, 4);
+    const grads: Float32Array[] = [];
+    for (const target of ["ts", "wasm"]) {
+      const without = await load(target, false);
+      for (const m of ["inputGradient", "saliency", "integratedGradients"]) expect(m in without.prototype, `${target} ${m}`).toBe(false);
+      const Mlp = await load(target, true);
+      for (const m of ["inputGradient", "saliency", "integratedGradients"]) expect(m in Mlp.prototype, `${target} ${m}`).toBe(true);
+      const model = await Mlp.create();
+      const g = model.inputGradient({ image, label });
+      expect(g.loss.length).toBe(3);
+      expect(g.gradients.image.length).toBe(3 * 784);
+      // The largest gradient element against a central difference of the step's own per-example loss.
+      let j = 0;
+      for (let i = 0; i < 784; i++) if (Math.abs(g.gradients.image[i]!) > Math.abs(g.gradients.image[j]!)) j = i;
+      const h = 1e-2;
+      const at = (d: number) => {
+        const x = image.slice();
+        x[j]! += d;
+        return model.inputGradient({ image: x, label }).loss[0]!;
+      };
+      const numeric = (at(h) - at(-h)) / (2 * h);
+      expect(Math.abs(numeric - g.gradients.image[j]!)).toBeLessThan(0.05 * Math.abs(g.gradients.image[j]!) + 1e-4);
+      grads.push(g.gradients.image);
+    }
+    // Same seed, same weights: the two targets agree.
+    for (let i = 0; i < grads[0]!.length; i++) expect(Math.abs(grads[1]![i]! - grads[0]![i]!)).toBeLessThan(1e-4 * Math.max(1, Math.abs(grads[0]![i]!)));
+  }, 120_000);
+
+  it("--input-gradients is refused for --target onnx (exit 2)", async () => {
+    const r = await compile(join(REPO, "examples/mlp.dlm"), "--target", "onnx", "--input-gradients", "-o", dir);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/--input-gradients is for --target ts or wasm/);
   });
 
   it("bad invocations exit 2", async () => {
