@@ -1,4 +1,6 @@
-// Checkpoint files: safetensors written atomically, read with full validation.
+// Checkpoint files (Node only): safetensors written atomically, read with full validation. The bytes
+// themselves are safetensors.ts (platform-neutral); generated classes serialize with it (saveBytes) and
+// call writeCheckpointFile / readCheckpointFile from save(path) / load(path) only.
 //
 // Save goes through atomic-file.ts (temp file, fsync, rename, fsync of the directory): a failure at any
 // point leaves the previous checkpoint untouched and removes the temp file.
@@ -21,11 +23,24 @@ export async function saveCheckpoint(
   metadata: Readonly<Record<string, string>> = {},
   options: SaveOptions = {},
 ): Promise<void> {
-  const bytes = serializeSafetensors(tensors, metadata);
+  await writeCheckpointFile(path, serializeSafetensors(tensors, metadata), options);
+}
+
+/** Writes checkpoint bytes (from serializeSafetensors) to `path` atomically; CheckpointError names the path. */
+export async function writeCheckpointFile(path: string, bytes: Uint8Array, options: SaveOptions = {}): Promise<void> {
   try {
     await writeFileDurable(path, bytes, options);
   } catch (e) {
     throw new CheckpointError(`cannot save checkpoint ${path}: ${(e as Error).message}`, { cause: e });
+  }
+}
+
+/** The bytes of a checkpoint file, unparsed (parseSafetensors validates them); CheckpointError names the path. */
+export async function readCheckpointFile(path: string): Promise<Uint8Array> {
+  try {
+    return await readFile(path);
+  } catch (e) {
+    throw readError(path, e);
   }
 }
 
@@ -50,13 +65,7 @@ function readError(path: string, e: unknown): CheckpointError {
 
 /** Reads and validates a checkpoint; with `expected`, names, dtypes and shapes must match exactly. */
 export async function loadCheckpoint(path: string, expected?: Readonly<Record<string, TensorSpec>>): Promise<Checkpoint> {
-  let bytes: Uint8Array;
-  try {
-    bytes = await readFile(path);
-  } catch (e) {
-    throw readError(path, e);
-  }
-  return parseSafetensors(bytes, path, expected);
+  return parseSafetensors(await readCheckpointFile(path), path, expected);
 }
 
 export function loadCheckpointSync(path: string, expected?: Readonly<Record<string, TensorSpec>>): Checkpoint {

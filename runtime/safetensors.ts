@@ -8,7 +8,7 @@
 // trailing spaces). Parsing validates every rule and throws CheckpointError naming the file.
 // Data is copied out on load, so the returned arrays are aligned and independent of the file buffer.
 
-import { endianness } from "node:os";
+// Platform-neutral (browsers too): no node: imports; the byte order is probed, not asked of node:os.
 
 export class CheckpointError extends Error {
   override readonly name = "CheckpointError";
@@ -80,8 +80,10 @@ function elements(shape: readonly number[]): number {
 
 const fmt = (shape: readonly number[]): string => `[${shape.join(", ")}]`;
 
+const LITTLE_ENDIAN = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
+
 function assertLittleEndian(): void {
-  if (endianness() !== "LE") throw new CheckpointError("safetensors I/O needs a little-endian host");
+  if (!LITTLE_ENDIAN) throw new CheckpointError("safetensors I/O needs a little-endian host");
 }
 
 /** Serializes tensors (names sorted) and string metadata to safetensors bytes. */

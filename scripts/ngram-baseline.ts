@@ -10,7 +10,8 @@ import { parseArgs } from "node:util";
 import { DataError } from "../runtime/data/errors.js";
 import { codeUnits, ngramBaselines, type NgramBaseline } from "../runtime/data/ngram.js";
 import { loadMobyDick } from "../runtime/data/npm-datasets.js";
-import { normalizeText, readText } from "../runtime/data/text.js";
+import { normalizeText } from "../runtime/data/text.js";
+import { readText } from "../runtime/data/text-file.js";
 
 export interface NgramReport {
   readonly characters: number;

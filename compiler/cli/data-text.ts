@@ -20,7 +20,8 @@ import { DataError } from "../../runtime/data/errors.js";
 import { ngramBaselines, type NgramBaseline } from "../../runtime/data/ngram.js";
 import { loadMobyDick } from "../../runtime/data/npm-datasets.js";
 import { loadPhrasePairs } from "../../runtime/data/phrases.js";
-import { CharVocab, RESERVED, charExamples, charPairExamples, normalizeText, readText } from "../../runtime/data/text.js";
+import { CharVocab, RESERVED, charExamples, charPairExamples, normalizeText } from "../../runtime/data/text.js";
+import { readText } from "../../runtime/data/text-file.js";
 
 /** What a character language model's data keeps for the baselines: the ids and the example length. */
 export interface CharStream {

@@ -13,8 +13,8 @@
 // text order (count = ⌊(n − 1)/T⌋). char_pairs: src = ids(source) padded with 0; tgt_in = start + ids(target)
 // and tgt_out = ids(target) + end, padded with 0; src_mask / tgt_mask are 1 on real positions (tgt_mask
 // over tgt_out, end included) and 0 on padding; a pair that does not fit is skipped (and counted).
+// Platform-neutral: reading a text file is text-file.ts (Node).
 
-import { readFileSync } from "node:fs";
 import { Dataset } from "./dataset.js";
 import { DataError } from "./errors.js";
 
@@ -99,14 +99,6 @@ export class CharVocab {
       else if (id === UNKNOWN) s += "?";
     }
     return s;
-  }
-}
-
-export function readText(path: string): string {
-  try {
-    return readFileSync(path, "utf8");
-  } catch (e) {
-    throw new DataError(path, `cannot read (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`);
   }
 }
 

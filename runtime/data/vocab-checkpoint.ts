@@ -6,35 +6,11 @@
 // newlines and quotes, and the safetensors header is JSON too, so any character survives.
 
 import { loadCheckpoint, saveCheckpoint } from "../checkpoint.js";
-import { CheckpointError } from "../safetensors.js";
-import { CharVocab } from "./text.js";
+import type { CharVocab } from "./text.js";
+import { vocabFromMetadata, vocabToMetadata } from "./vocab-metadata.js";
 
-export const VOCAB_METADATA_KEY = "dlm.vocab";
-
-export function vocabToMetadata(vocab: CharVocab): Record<string, string> {
-  return { [VOCAB_METADATA_KEY]: JSON.stringify({ size: vocab.size, chars: vocab.chars.join("") }) };
-}
-
-/** The vocabulary stored in checkpoint metadata, or undefined when there is none. */
-export function vocabFromMetadata(metadata: Readonly<Record<string, string>>, path = "checkpoint"): CharVocab | undefined {
-  const raw = metadata[VOCAB_METADATA_KEY];
-  if (raw === undefined) return undefined;
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(raw);
-  } catch {
-    throw new CheckpointError(`${path}: metadata ${VOCAB_METADATA_KEY} is not JSON`);
-  }
-  const p = parsed as { size?: unknown; chars?: unknown };
-  if (typeof p !== "object" || p === null || typeof p.size !== "number" || typeof p.chars !== "string") {
-    throw new CheckpointError(`${path}: metadata ${VOCAB_METADATA_KEY} must be {"size": number, "chars": string}`);
-  }
-  try {
-    return new CharVocab(p.size, [...p.chars]);
-  } catch (e) {
-    throw new CheckpointError(`${path}: metadata ${VOCAB_METADATA_KEY}: ${(e as Error).message}`);
-  }
-}
+// The metadata encoding itself is platform-neutral (vocab-metadata.ts); this file adds the checkpoint files.
+export { VOCAB_METADATA_KEY, vocabFromMetadata, vocabToMetadata } from "./vocab-metadata.js";
 
 /** Reads the character vocabulary saved with a checkpoint (undefined when it has none). */
 export async function readCheckpointVocab(path: string): Promise<CharVocab | undefined> {
