@@ -73,7 +73,7 @@ describe("elaborate", () => {
     const seg = elaborate(checkExample("segmentation").program, "Segmenter", {}, { B: 1 }).model!;
     expect(shapes(seg)["conv2d_0.weight"]).toEqual([16, 1, 3, 3]);
     expect(shapes(seg)["conv_transpose2d_0.weight"]).toEqual([64, 32, 2, 2]);
-    const tr = elaborate(checkExample("seq2seq").program, "Translator", {}, { B: 1, S: 5, T: 7 }).model!;
+    const tr = elaborate(checkExample("seq2seq-attention").program, "Translator", {}, { B: 1, S: 5, T: 7 }).model!;
     const s = shapes(tr);
     expect(s["lstm_0.weight_ih"]).toEqual([512, 64]);
     expect(s["lstm_0.weight_hh"]).toEqual([512, 128]);

@@ -57,7 +57,12 @@ describe("parameter counts (PyTorch formulas, by hand)", () => {
   });
   test("seq2seq", () => {
     const lstm = 4 * 128 * (64 + 128) + 8 * 128;
-    expect(counts("seq2seq")["Translator"]).toBe(2 * 96 * 64 + 2 * lstm + (4 * 128 * 128 + 4 * 128) + (256 * 96 + 96));
+    // two embeddings, two LSTMs, the query and key projections, the gate over [decoded, context, target], the generator
+    expect(counts("seq2seq")["Translator"]).toBe(2 * 96 * 64 + 2 * lstm + 2 * (128 * 128 + 128) + (320 * 1 + 1) + (256 * 96 + 96));
+  });
+  test("seq2seq-attention", () => {
+    const lstm = 4 * 128 * (64 + 128) + 8 * 128;
+    expect(counts("seq2seq-attention")["Translator"]).toBe(2 * 96 * 64 + 2 * lstm + (4 * 128 * 128 + 4 * 128) + (256 * 96 + 96));
   });
   test("gan", () => {
     const c = counts("gan");
@@ -84,7 +89,7 @@ describe("parameter counts (PyTorch formulas, by hand)", () => {
   test("the brief's numbers agree with the formulas", () => {
     const all = ["mlp", "cnn", "segmentation", "detection", "autoencoder", "forecaster", "char-rnn", "char-lstm", "seq2seq", "gan", "transformer", "vit"].map(counts);
     expect(all.flatMap((c) => Object.values(c))).toEqual([
-      407050, 421642, 143611, 98479, 205856, 3393, 113248, 117856, 301664, 218128, 201217, "12*d*d + 13*d", 116576, "12*d*d + 13*d", 205066,
+      407050, 421642, 143611, 98479, 205856, 3393, 113248, 117856, 268961, 218128, 201217, "12*d*d + 13*d", 116576, "12*d*d + 13*d", 205066,
     ]);
   });
 });
