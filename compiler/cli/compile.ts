@@ -1,8 +1,9 @@
 // `dlm compile FILE --target ts|wasm -o DIR`: front end, lowering, the optimizing pipeline, then an
-// emitter. TS writes DIR/<file>.ts, a module that imports only `dlm/runtime`; Wasm writes DIR/<file>.wasm
-// and its typed loader DIR/<file>.ts (the same class and API). `--emit ir` prints the IR of every step
-// graph instead (compiler/ir/print.ts); `--emit wat` prints the Wasm module as text. `--input-gradients`
-// also lowers the inputGradient and saliency steps (the class's inputGradient/saliency/integratedGradients).
+// emitter. TS writes DIR/<file>.ts, a module that imports only `dlm/runtime/core` (platform-neutral);
+// Wasm writes DIR/<file>.wasm and its typed loader DIR/<file>.ts (the same class and API). `--emit ir`
+// prints the IR of every step graph instead (compiler/ir/print.ts); `--emit wat` prints the Wasm module
+// as text. `--input-gradients` also lowers the inputGradient and saliency steps (the class's
+// inputGradient/saliency/integratedGradients).
 //
 // Exit codes: 0 written, 1 errors in the .dlm file (rendered with excerpts) or a construct the target
 // cannot compile yet, 2 a bad invocation.
@@ -31,7 +32,8 @@ export const compileHelp = `Usage: dlm compile [options] FILE
 Compiles a .dlm file to a TypeScript module with one class per trained model
 (create, predict, trainStep, evaluate, fit, save, load, parameters), or to a
 WebAssembly module with a typed loader that has the same classes. The output
-imports only dlm/runtime.
+imports only dlm/runtime/core, so it runs in browsers too (saveBytes/loadBytes;
+save/load by path need Node).
 
 Options:
   --target ts|wasm|onnx  the output (default ts); wasm writes <file>.wasm and <file>.ts;

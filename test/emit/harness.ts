@@ -115,7 +115,7 @@ export function typeErrors(files: Record<string, string>): string[] {
       skipLibCheck: true,
       noEmit: true,
       baseUrl: REPO,
-      paths: { "dlm/runtime": ["runtime/index.ts"] },
+      paths: { "dlm/runtime": ["runtime/index.ts"], "dlm/runtime/core": ["runtime/core.ts"], "dlm/runtime/node": ["runtime/node.ts"] },
     },
   });
   const added = Object.entries(files).map(([name, text]) => project.createSourceFile(`${REPO}test/emit/.typecheck/${name}`, text, { overwrite: true }));

@@ -1,13 +1,14 @@
 // The rest of a generated class's surface: input checks with clear messages, evaluate over a Dataset
 // (padded last batch ignored), fit (epochs, shuffling, validation, early stopping with best weights,
-// NaN loss → TrainingError), and save/load through safetensors.
+// NaN loss → TrainingError), and save/load (files) and saveBytes/loadBytes (bytes) through safetensors.
 
-import { mkdtemp, rm } from "node:fs/promises";
+import { mkdtemp, readFile, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { Dataset } from "../../runtime/data/dataset.js";
 import { loadCheckpoint } from "../../runtime/checkpoint.js";
+import { CheckpointError } from "../../runtime/safetensors.js";
 import { TrainingError } from "../../runtime/training-error.js";
 import { cnnProgram, mlpProgram } from "./programs.js";
 import { copyState, expectClose, loadModel, referenceStep, separable, type ModelClass } from "./harness.js";
@@ -195,5 +196,27 @@ describe("save and load", () => {
     const path = join(dir, "other.safetensors");
     await c.save(path);
     await expect(m.load(path)).rejects.toThrow(/no tensor "hidden\.weight"/);
+  });
+
+  it("saveBytes/loadBytes are the same checkpoints as save/load, in memory", async () => {
+    interface Bytes { saveBytes(o?: { optimizer?: boolean; metadata?: Record<string, string> }): Uint8Array; loadBytes(b: Uint8Array | ArrayBuffer, source?: string): void }
+    const Cnn = await loadModel(cnnProgram(4), "cnn.dlm");
+    const a = await Cnn.create({ seed: 1 });
+    const { x, label } = separable(4, 36, 3, 2);
+    a.trainStep({ image: x, label });
+    const path = join(dir, "bytes.safetensors");
+    await a.save(path, { optimizer: true });
+    const bytes = (a as unknown as Bytes).saveBytes({ optimizer: true });
+    expect(Buffer.compare(await readFile(path), bytes)).toBe(0);
+    expect((a as unknown as Bytes).saveBytes().length).toBeLessThan(bytes.length);
+    expect(new TextDecoder().decode((a as unknown as Bytes).saveBytes({ metadata: { who: "me" } }))).toContain('"who":"me"');
+
+    const b = await Cnn.create({ seed: 99 });
+    (b as unknown as Bytes).loadBytes(bytes.slice().buffer);
+    expect(b.trainStep({ image: x, label }).loss).toBe(a.trainStep({ image: x, label }).loss);
+    const m = (await Mlp.create()) as unknown as Bytes;
+    expect(() => m.loadBytes(bytes, "weights.bin")).toThrow(/weights\.bin: no tensor "hidden\.weight"/);
+    expect(() => m.loadBytes(new Uint8Array(3), "weights.bin")).toThrow(CheckpointError);
+    expect(() => m.loadBytes(new Uint8Array(3))).toThrow(/checkpoint/);
   });
 });

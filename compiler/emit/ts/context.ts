@@ -16,11 +16,11 @@ export interface FieldDecl {
   comment?: string;
 }
 
-export type Helper = "checkExamples" | "f32Field" | "i32Field" | "f32Tensor" | "i32Tensor" | "uniformAt" | "normalAt";
+export type Helper = "checkExamples" | "f32Field" | "i32Field" | "f32Tensor" | "i32Tensor" | "checkpointFiles" | "uniformAt" | "normalAt";
 
 /** Names every generated class declares itself; fields must not take them. */
 export const CLASS_MEMBERS = [
-  "batch", "create", "predict", "trainStep", "evaluate", "fit", "save", "load", "parameters", "arena", "stepCount",
+  "batch", "create", "predict", "trainStep", "evaluate", "fit", "save", "load", "saveBytes", "loadBytes", "parameters", "arena", "stepCount",
   "totalSteps", "epoch", "snapshot", "restore", "arenaBytes", "trainResult", "runPredict", "runEvaluate", "runTrain", "runInputGradient", "runSaliency", "inputGradient", "saliency", "integratedGradients", "learningRate", "initState", "stateViews",
   "generate", "generateText", "forecast", "translate", "translateText",
   "constructor", "prototype", "name", "length",

@@ -1,5 +1,6 @@
 // Module-level code the generated file carries when it needs it: small input checks with clear messages,
-// the counter-based random generator of the random ops, and the fit() types shared by every class.
+// the lazy import of the checkpoint file functions (Node only), the counter-based random generator of the
+// random ops, and the fit() types shared by every class.
 // They are printed as text (they never vary) and only the ones a module uses are included.
 
 import type { Helper } from "./context.js";
@@ -58,6 +59,20 @@ function i32Tensor(tensors: Record<string, Tensor>, name: string, size: number, 
   }
   return t.data;
 }`,
+  checkpointFiles: `
+/** The checkpoint file functions of dlm/runtime/node, imported only when save(path) or load(path) runs. */
+async function checkpointFiles(): Promise<{
+  writeCheckpointFile(path: string, bytes: Uint8Array): Promise<void>;
+  readCheckpointFile(path: string): Promise<Uint8Array>;
+}> {
+  // A variable specifier keeps bundlers from following it: browser bundles of this module hold no node: code.
+  const files = "dlm/runtime/node";
+  try {
+    return await import(/* webpackIgnore: true */ /* @vite-ignore */ files);
+  } catch (e) {
+    throw new Error(\`save(path) and load(path) need Node.js (\${files}); elsewhere use saveBytes() and loadBytes(bytes)\`, { cause: e });
+  }
+}`,
   uniformAt: `
 /** MurmurHash3's 32-bit finaliser. */
 function fmix32(h: number): number {
@@ -83,7 +98,17 @@ function normalAt(stream: number, step: number, i: number): number {
 }`,
 };
 
-export const helperOrder: readonly Helper[] = ["checkExamples", "f32Field", "i32Field", "f32Tensor", "i32Tensor", "uniformAt", "normalAt"];
+export const helperOrder: readonly Helper[] = ["checkExamples", "f32Field", "i32Field", "f32Tensor", "i32Tensor", "checkpointFiles", "uniformAt", "normalAt"];
+
+/** The runtime entries generated code names: the static one and the one save/load import when called. */
+export const DEFAULT_RUNTIME = "dlm/runtime/core";
+export const DEFAULT_RUNTIME_NODE = "dlm/runtime/node";
+
+/** A helper's code, with the Node entry's specifier when it is not the default. */
+export function helperText(h: Helper, runtimeNode: string | undefined): string {
+  const code = helperCode[h].trim();
+  return runtimeNode === undefined ? code : code.replace(JSON.stringify(DEFAULT_RUNTIME_NODE), JSON.stringify(runtimeNode));
+}
 
 export const fitTypes = `
 /** Passed to \`onStep\` after every training step. */

@@ -1,13 +1,15 @@
 // Compile in memory and import: what `dlm train` and the tests use instead of writing a project.
 //
 // The emitted module is transpiled with the TypeScript that ts-morph bundles (`transpileModule`: types
-// erased, nothing checked — the golden and consumer tests type-check the same text), its `dlm/runtime`
-// import is pointed at this installation's runtime by absolute file URL, and the result is written to a
-// fresh directory under os.tmpdir() and loaded with import(). No eval, no new Function.
+// erased, nothing checked — the golden and consumer tests type-check the same text), its runtime
+// specifiers (`dlm/runtime/core`, imported statically, and `dlm/runtime/node`, imported by save/load when
+// called; `dlm/runtime` of older modules) are pointed at this installation's runtime by absolute file URL,
+// and the result is written to a fresh directory under os.tmpdir() and loaded with import(). No eval, no
+// new Function.
 //
-// Which runtime: next to this file's own build. From dist/ (`dlm train`) that is dist/runtime/index.js;
-// when this file runs as TypeScript source (vitest) it is runtime/index.ts, which the test runner
-// transforms like any other source file.
+// Which runtime: next to this file's own build. From dist/ (`dlm train`) that is dist/runtime/index.js
+// (core.js and node.js beside it); when this file runs as TypeScript source (vitest) it is
+// runtime/index.ts, which the test runner transforms like any other source file.
 
 import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
@@ -19,7 +21,7 @@ import type { EmitOptions } from "./index.js";
 import { emitTypeScript, moduleFileName } from "./index.js";
 
 export interface LoadOptions extends EmitOptions {
-  /** URL of the runtime module to link against (default: the one of this installation). */
+  /** URL of the runtime's index module to link against (default: the one of this installation); core and node are its siblings. */
   runtimeUrl?: string;
   /** Keep the temp directory (default: removed once imported). */
   keep?: boolean;
@@ -31,7 +33,17 @@ export function defaultRuntimeUrl(): string {
   return new URL(`../../../runtime/index.${ext}`, here).href;
 }
 
-/** The module's JavaScript, with the runtime import rewritten to `runtimeUrl`. */
+/** The URLs the runtime specifiers stand for, given the URL of the runtime's index module. */
+export function runtimeUrls(runtimeUrl: string): Record<string, string> {
+  const ext = runtimeUrl.endsWith(".ts") ? "ts" : "js";
+  return {
+    "dlm/runtime": runtimeUrl,
+    "dlm/runtime/core": new URL(`core.${ext}`, runtimeUrl).href,
+    "dlm/runtime/node": new URL(`node.${ext}`, runtimeUrl).href,
+  };
+}
+
+/** The module's JavaScript, with the runtime specifiers rewritten to URLs next to `runtimeUrl` (the index). */
 export function transpileForLoad(source: string, runtimeUrl: string, fileName = "module.ts"): string {
   const out = ts.transpileModule(source, {
     fileName,
@@ -42,8 +54,9 @@ export function transpileForLoad(source: string, runtimeUrl: string, fileName = 
       sourceMap: false,
     },
   });
-  // Only the import/export specifiers that name the runtime, matched as whole string literals.
-  return out.outputText.replace(/(from\s+)(["'])dlm\/runtime\2/g, (_m, from: string) => `${from}${JSON.stringify(runtimeUrl)}`);
+  // Only whole string literals naming a runtime entry: the static specifiers and the one save/load import.
+  const urls = runtimeUrls(runtimeUrl);
+  return out.outputText.replace(/(["'])(dlm\/runtime(?:\/core|\/node)?)\1/g, (_m, _q: string, spec: string) => JSON.stringify(urls[spec]));
 }
 
 /** Emits, transpiles and imports the program's module; returns its exports (one class per model). */

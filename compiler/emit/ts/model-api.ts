@@ -4,7 +4,7 @@
 // early stopping with best-weights restore), and the learning-rate schedule the train step reads.
 //
 // Formulas of the schedules are those of compiler/lower/schedule.ts (the host side of lowering), written
-// out in the generated code so that the module imports nothing but dlm/runtime.
+// out in the generated code so that the module imports nothing but dlm/runtime/core.
 
 import type { NodeId } from "../../ir/graph.js";
 import type { ModelProgram, ScheduleSpec, TensorSpec } from "../../program/types.js";

@@ -22,7 +22,7 @@ import { inputGradientMethod, integratedGradientsMethod, saliencyMethod } from "
 import type { Namer } from "./names.js";
 import { commentText, propertyKey, stringLiteral } from "./names.js";
 
-export const HELPERS: readonly Helper[] = ["checkExamples", "f32Field", "i32Field", "f32Tensor", "i32Tensor", "uniformAt", "normalAt"];
+export const HELPERS: readonly Helper[] = ["checkExamples", "f32Field", "i32Field", "f32Tensor", "i32Tensor", "checkpointFiles", "uniformAt", "normalAt"];
 const TYPE_ONLY = new Set(["Tensor", "Dataset"]);
 
 export interface EmittedModel {
@@ -309,18 +309,18 @@ function saveLoadMethods(model: ModelProgram, cls: ClassContext, className: stri
   const entry = (s: StateTensor) => `${propertyKey(s.name)}: { dtype: ${stringLiteral(s.dtype === "i32" ? "I32" : "F32")}, shape: [${s.shape.join(", ")}], data: ${stateView(cls, model, s.name)} }`;
   const saved = model.state.filter((s) => s.role !== "optimizer");
   const opt = model.state.filter((s) => s.role === "optimizer");
-  const save = [
+  const saveBytes = [
     `const tensors: Record<string, ${use("Tensor")}> = { ${saved.map(entry).join(", ")} };`,
     ...(opt.length > 0
       ? [`if (options.optimizer) Object.assign(tensors, { ${opt.map(entry).join(", ")} });`]
       : []),
-    `await ${use("saveCheckpoint")}(path, tensors, { ...options.metadata, "dlm.model": ${stringLiteral(model.name)}, "dlm.step": String(this.stepCount) });`,
+    `return ${use("serializeSafetensors")}(tensors, { ...options.metadata, "dlm.model": ${stringLiteral(model.name)}, "dlm.step": String(this.stepCount) });`,
   ];
-  const load = [
-    `const checkpoint = await ${use("loadCheckpoint")}(path);`,
+  const loadBytes = [
+    `const checkpoint = ${use("parseSafetensors")}(bytes instanceof Uint8Array ? bytes : new Uint8Array(bytes), source);`,
     ...(model.state.length > 0 ? [`const t = checkpoint.tensors;`] : []),
     ...model.state.map((s) => {
-      const read = `${use(s.dtype === "i32" ? "i32Tensor" : "f32Tensor")}(t, ${stringLiteral(s.name)}, ${sizeOf(s.shape)}, path)`;
+      const read = `${use(s.dtype === "i32" ? "i32Tensor" : "f32Tensor")}(t, ${stringLiteral(s.name)}, ${sizeOf(s.shape)}, source)`;
       const view = stateView(cls, model, s.name);
       return s.role === "optimizer"
         ? `if (${stringLiteral(s.name)} in t) ${view}.set(${read});`
@@ -333,19 +333,34 @@ function saveLoadMethods(model: ModelProgram, cls: ClassContext, className: stri
       : [`const step = Number(checkpoint.metadata["dlm.step"] ?? "0");`]),
     `this.stepCount = Number.isSafeInteger(step) && step >= 0 ? step : 0;`,
   ];
+  // By path: the file functions of dlm/runtime/node, imported when called (checkpointFiles), so the
+  // module's static imports stay platform-neutral and a browser bundle never contains node:fs.
+  const save = [`await (await ${use("checkpointFiles")}()).writeCheckpointFile(path, this.saveBytes(options));`];
+  const load = [`this.loadBytes(await (await ${use("checkpointFiles")}()).readCheckpointFile(path), path);`];
+  const saveOptions = "{ optimizer?: boolean; metadata?: Readonly<Record<string, string>> }";
   void className;
   return [
+    method("saveBytes", saveBytes, {
+      parameters: [{ name: "options", type: saveOptions, initializer: "{}" }],
+      returnType: "Uint8Array",
+      docs: ["The checkpoint as safetensors bytes: parameters and buffers (with `optimizer: true`, also the optimizer state; `metadata` is stored beside dlm's own entries). Works everywhere (browsers too)."],
+    }),
+    method("loadBytes", loadBytes, {
+      parameters: [{ name: "bytes", type: "Uint8Array | ArrayBuffer" }, { name: "source", type: "string", initializer: JSON.stringify("checkpoint") }],
+      returnType: "void",
+      docs: ["Reads checkpoint bytes written by `saveBytes` or `save` (names, dtypes and sizes must match; `source` names them in errors). Works everywhere (browsers too)."],
+    }),
     method("save", save, {
       isAsync: true,
-      parameters: [{ name: "path", type: "string" }, { name: "options", type: "{ optimizer?: boolean; metadata?: Readonly<Record<string, string>> }", initializer: "{}" }],
+      parameters: [{ name: "path", type: "string" }, { name: "options", type: saveOptions, initializer: "{}" }],
       returnType: "Promise<void>",
-      docs: ["Writes parameters and buffers as safetensors, atomically (with `optimizer: true`, also the optimizer state; `metadata` is stored beside dlm's own entries)."],
+      docs: ["Writes `saveBytes(options)` to a file, atomically (Node only; elsewhere use `saveBytes`)."],
     }),
     method("load", load, {
       isAsync: true,
       parameters: [{ name: "path", type: "string" }],
       returnType: "Promise<void>",
-      docs: ["Reads a checkpoint written by `save` (names, dtypes and sizes must match)."],
+      docs: ["Reads a checkpoint file written by `save` (Node only; elsewhere use `loadBytes`)."],
     }),
   ];
 }

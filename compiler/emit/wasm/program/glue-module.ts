@@ -10,7 +10,7 @@
 
 import type { ClassDeclarationStructure, InterfaceDeclarationStructure } from "ts-morph";
 import type { ModuleContext } from "../../ts/context.js";
-import { fitTypes, helperCode, helperOrder } from "../../ts/helpers.js";
+import { DEFAULT_RUNTIME, fitTypes, helperCode, helperOrder, helperText } from "../../ts/helpers.js";
 import type { GlueStatement } from "./glue-print.js";
 import { printDeclarations, printModule } from "./glue-print.js";
 
@@ -87,8 +87,10 @@ export interface GlueModuleInput {
   usesFit: boolean;
   /** Runtime imports and helpers the TS classes asked for (some may be unused once the steps run in Wasm). */
   mod: ModuleContext;
-  /** Module specifier of the runtime (default "dlm/runtime"). */
+  /** Module specifier of the platform-neutral runtime (default "dlm/runtime/core"). */
   runtime?: string;
+  /** Module specifier of the Node file functions save/load import when called (default "dlm/runtime/node"). */
+  runtimeNode?: string;
   /** Also return `<name>.d.ts` (default true). */
   declarations?: boolean;
 }
@@ -102,7 +104,7 @@ const stripComments = (code: string): string => code.replace(/\/\*[\s\S]*?\*\//g
 
 /** `<name>.ts` (and `<name>.d.ts`): the glue module's files. */
 export function glueFiles(input: GlueModuleInput): Record<string, string> {
-  const runtime = input.runtime ?? "dlm/runtime";
+  const runtime = input.runtime ?? DEFAULT_RUNTIME;
   const statements: GlueStatement[] = [...(input.usesFit ? [fitTypes] : []), ...input.body];
   const classes = printModule(statements);
   const code = stripComments(classes);
@@ -118,7 +120,7 @@ export function glueFiles(input: GlueModuleInput): Record<string, string> {
       grew = true;
     }
   }
-  const helpers = helperOrder.filter((h) => needed.has(h)).map((h) => helperCode[h].trim());
+  const helpers = helperOrder.filter((h) => needed.has(h)).map((h) => helperText(h, input.runtimeNode));
   const all = `${code}\n${stripComments(helpers.join("\n"))}`;
   const values = [...mod.imports].filter((n) => uses(n, all)).sort();
   const types = [...mod.typeImports].filter((t) => !mod.imports.has(t) && uses(t, all)).sort();

@@ -20,7 +20,7 @@ import { StructureKind } from "../../ts/structure-kinds.js";
 import type { CompiledProgram } from "../../../program/types.js";
 import type { ModelPlan, StepName } from "../../../plan/step-values.js";
 import { ClassContext, CLASS_MEMBERS, ModuleContext } from "../../ts/context.js";
-import { RUNTIME_NAMES, moduleFileName, moduleNames, packageVersion } from "../../ts/index.js";
+import { DEFAULT_RUNTIME, RUNTIME_NAMES, moduleFileName, moduleNames, packageVersion } from "../../ts/index.js";
 import type { EmitOptions } from "../../ts/index.js";
 import { emitModel } from "../../ts/model-class.js";
 import { commentText } from "../../ts/names.js";
@@ -59,7 +59,7 @@ export interface WasmEmitResult {
   wasmFile: string;
   wat?: string;
   /**
-   * `<name>.ts` → the glue module text (imports dlm/runtime, loads `wasmFile` next to it), and
+   * `<name>.ts` → the glue module text (imports dlm/runtime/core, loads `wasmFile` next to it), and
    * `<name>.d.ts` → its declarations (for shipping it compiled to .js).
    */
   files: Record<string, string>;
@@ -136,7 +136,7 @@ export async function emitWasm(program: CompiledProgram, options: WasmEmitOption
       `// JS thunks (the TS target's code, called from Wasm):`,
       ...Object.entries(stats).flatMap(([m, s]) => Object.entries(s).map(([step, st]) => `//   ${commentText(m)}.${step}: ${thunkText(st!)}`)),
     ];
-    const files = glueFiles({ fileName, wasmFile, header, body, usesFit, mod, runtime: options.runtime ?? "dlm/runtime", declarations: options.declarations ?? true });
+    const files = glueFiles({ fileName, wasmFile, header, body, usesFit, mod, runtime: options.runtime ?? DEFAULT_RUNTIME, ...(options.runtimeNode === undefined ? {} : { runtimeNode: options.runtimeNode }), declarations: options.declarations ?? true });
     if (options.format === true) files[fileName] = await (await import("prettier")).format(files[fileName]!, { parser: "typescript", printWidth: 120 });
     const result: WasmEmitResult = { wasm: fin.binary, wasmFile, files, plans, stats };
     if (fin.wat !== undefined) result.wat = fin.wat;
