@@ -6,23 +6,12 @@ import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { compileCommand } from "../../compiler/cli/compile.js";
-import { UsageError } from "../../compiler/cli/usage.js";
+import { runCli } from "../cli/run.js";
 import { loadCompiled } from "../../compiler/emit/ts/load.js";
 import { REPO, lowerExample } from "../emit/examples.js";
 import { decodeModel } from "./decode.js";
 
-async function compile(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  let stdout = "";
-  let stderr = "";
-  const io = { out: (t: string) => void (stdout += t), err: (t: string) => void (stderr += t), color: false, errIsTty: false };
-  try {
-    return { code: await compileCommand(args, io), stdout, stderr };
-  } catch (e) {
-    if (e instanceof UsageError) return { code: 2, stdout, stderr: stderr + e.message };
-    throw e;
-  }
-}
+const compile = (...args: string[]) => runCli("compile", ...args);
 
 let dir = "";
 beforeAll(async () => {

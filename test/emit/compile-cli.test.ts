@@ -1,27 +1,15 @@
-// `dlm compile`, called as the dispatcher calls it (compileCommand with captured streams; usage errors
-// become exit 2 the way compiler/cli/main.ts turns them).
+// `dlm compile`, run through the CLI's main with captured streams, as a user calls it.
 
 import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { compileCommand } from "../../compiler/cli/compile.js";
-import { UsageError } from "../../compiler/cli/usage.js";
+import { runCli } from "../cli/run.js";
 import { REPO } from "./examples.js";
 import { defaultRuntimeUrl, transpileForLoad } from "../../compiler/emit/ts/load.js";
 
-async function compile(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  let stdout = "";
-  let stderr = "";
-  const io = { out: (t: string) => void (stdout += t), err: (t: string) => void (stderr += t), color: false, errIsTty: false };
-  try {
-    return { code: await compileCommand(args, io), stdout, stderr };
-  } catch (e) {
-    if (e instanceof UsageError) return { code: 2, stdout, stderr: stderr + e.message };
-    throw e;
-  }
-}
+const compile = (...args: string[]) => runCli("compile", ...args);
 
 let dir = "";
 beforeAll(async () => {
