@@ -6,12 +6,12 @@
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { gzipSync } from "node:zlib";
 import { afterAll, describe, expect, it } from "vitest";
 import { frontEnd } from "../../compiler/frontend.js";
 import { loadDataWithInfo } from "../../compiler/cli/data.js";
 import { ngramBaselines } from "../../runtime/data/ngram.js";
-import { indexPathFor, loadPhrasePairs } from "../../runtime/data/phrases.js";
+import { loadPhrasePairs } from "../../runtime/data/phrases.js";
+import { writeDict } from "../runtime/data/dictd.js";
 import { UNKNOWN } from "../../runtime/data/text.js";
 
 const dir = mkdtempSync(join(tmpdir(), "dlm-data-vocab-"));
@@ -129,17 +129,7 @@ describe("char_pairs(): the vocabulary of the train pairs", () => {
       ["house", "house /haʊs/\nHaus <n>\n\n"],
       ["quiz", "quiz /kwɪz/\nQuiz <n>\n\n"],
     ];
-    let offset = 0;
-    const B64 = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-    const index = entries.map(([w, t]) => {
-      const len = Buffer.byteLength(t);
-      const line = `${w}\t${B64[Math.floor(offset / 64)]}${B64[offset % 64]}\t${B64[len]}`;
-      offset += len;
-      return line;
-    });
-    const dict = join(dir, "tiny.dict.dz");
-    writeFileSync(dict, gzipSync(Buffer.from(entries.map(([, t]) => t).join(""))));
-    writeFileSync(indexPathFor(dict), index.join("\n") + "\n");
+    const dict = writeDict(dir, "tiny", entries);
     // the order phrase_pairs delivers (it shuffles with seed 0); the last pair is the test part
     const pairs = loadPhrasePairs(dict, { limit: null, seed: 0, kind: "headwords" });
     const { parts, info } = load(`data D = phrase_pairs(file: ${JSON.stringify(dict)}, kind: headwords) |> char_pairs(src_len: 6, tgt_len: 7) |> split(train: 3, test: rest, shuffle: false)`);

@@ -5,12 +5,11 @@
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { gzipSync } from "node:zlib";
 import { afterAll, describe, expect, it } from "vitest";
 import { frontEnd } from "../../compiler/frontend.js";
 import { loadDataWithInfo } from "../../compiler/cli/data.js";
 import { codeUnits, ngramBaselines } from "../../runtime/data/ngram.js";
-import { indexPathFor } from "../../runtime/data/phrases.js";
+import { writeDict } from "../runtime/data/dictd.js";
 
 const dir = mkdtempSync(join(tmpdir(), "dlm-cli-data-"));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -127,17 +126,7 @@ describe("phrase pairs", () => {
       ["dog", "dog /dɒɡ/\nHund <m>\n\n"],
       ["house", "house /haʊs/\nHaus <n>\n\n"],
     ];
-    let offset = 0;
-    const B64 = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-    const index = entries.map(([w, t]) => {
-      const len = Buffer.byteLength(t);
-      const line = `${w}\t${B64[Math.floor(offset / 64)]}${B64[offset % 64]}\t${B64[len]}`;
-      offset += len;
-      return line;
-    });
-    const dict = join(dir, "tiny.dict.dz");
-    writeFileSync(dict, gzipSync(Buffer.from(entries.map(([, t]) => t).join(""))));
-    writeFileSync(indexPathFor(dict), index.join("\n") + "\n");
+    const dict = writeDict(dir, "tiny", entries);
     const { parts, info } = load(`data D = phrase_pairs(file: ${JSON.stringify(dict)}, kind: headwords) |> char_pairs(src_len: 5, tgt_len: 6)`);
     const v = info.vocab!;
     expect(v.chars.join("")).toBe([...new Set("catdoghouseKatzeHundHaus")].sort().join(""));

@@ -8,11 +8,11 @@
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { gzipSync } from "node:zlib";
 import { afterAll, describe, expect, it } from "vitest";
 import { chrF } from "../../compiler/cli/sequence-reports.js";
 import type { SequenceJson } from "../../compiler/cli/sequence-json.js";
-import { indexPathFor, loadPhrasePairs } from "../../runtime/data/phrases.js";
+import { loadPhrasePairs } from "../../runtime/data/phrases.js";
+import { writeDict } from "../runtime/data/dictd.js";
 import { readCheckpointVocab } from "../../runtime/data/vocab-checkpoint.js";
 import { runCli } from "./run.js";
 
@@ -132,18 +132,7 @@ describe("a pair model", () => {
     ["arm", "Arm"],
     ["bed", "Bett"],
   ];
-  let offset = 0;
-  const B64 = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-  const bodies = entries.map(([w, t]) => `${w} /x/\n${t} <n>\n\n`);
-  const index = entries.map(([w], k) => {
-    const len = Buffer.byteLength(bodies[k]!);
-    const line = `${w}\t${B64[Math.floor(offset / 64)]}${B64[offset % 64]}\t${B64[len]}`;
-    offset += len;
-    return line;
-  });
-  const dict = join(dir, "pairs.dict.dz");
-  writeFileSync(dict, gzipSync(Buffer.from(bodies.join(""))));
-  writeFileSync(indexPathFor(dict), index.join("\n") + "\n");
+  const dict = writeDict(dir, "pairs", entries.map(([w, t]) => [w, `${w} /x/\n${t} <n>\n\n`] as const));
   const dlm = join(dir, "pair.dlm");
   writeFileSync(
     dlm,

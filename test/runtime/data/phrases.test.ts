@@ -5,39 +5,14 @@
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { gzipSync } from "node:zlib";
 import { afterAll, describe, expect, it } from "vitest";
 import { indexPathFor, loadPhrasePairs } from "../../../runtime/data/phrases.js";
+import { writeDict as writeDictIn } from "./dictd.js";
 
 const dir = mkdtempSync(join(tmpdir(), "dlm-dict-"));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-const B64 = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-function b64(n: number): string {
-  let s = "";
-  do {
-    s = B64[n % 64]! + s;
-    n = Math.floor(n / 64);
-  } while (n > 0);
-  return s;
-}
-
-/** Writes name.dict.dz and name.index from [index word, entry text] pairs. */
-function writeDict(name: string, entries: [string, string][]): string {
-  let offset = 0;
-  const chunks: Buffer[] = [];
-  const index: string[] = [];
-  for (const [word, text] of entries) {
-    const bytes = Buffer.from(text, "utf8");
-    index.push(`${word}\t${b64(offset)}\t${b64(bytes.length)}`);
-    chunks.push(bytes);
-    offset += bytes.length;
-  }
-  const dictPath = join(dir, `${name}.dict.dz`);
-  writeFileSync(dictPath, gzipSync(Buffer.concat(chunks)));
-  writeFileSync(indexPathFor(dictPath), index.join("\n") + "\n");
-  return dictPath;
-}
+const writeDict = (name: string, entries: [string, string][]): string => writeDictIn(dir, name, entries);
 
 const entries: [string, string][] = [
   ["00-database-info", "00-database-info\nThis is a test dictionary, with commas.\n\n"],
