@@ -131,11 +131,6 @@ export function validateSetting(ctx: Ctx, s: Setting, hasValidationPart: boolean
  * `declared`: the metric names the block wrote, also those whose expression had errors (no second report).
  */
 export function resolveEarlyStop(ctx: Ctx, e: EarlyStopSetting, train: CheckedTrain, declared: readonly string[]): EarlyStop | undefined {
-  if (train.form === "step") {
-    // Only a block with one loss has an evaluate step to watch (a GAN's losses pull against each other).
-    ctx.sink.report("DLM3015", "early_stop needs a train block with one loss; the step form has no validation figure to watch", e.span);
-    return undefined;
-  }
   const name = e.monitor.replace(/^(val_|validation\.)/, "");
   const known = [...(train.loss !== undefined ? ["loss"] : []), ...train.metrics.map((m) => m.name)];
   if (!known.includes(name)) {

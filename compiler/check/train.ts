@@ -62,7 +62,7 @@ export function checkTrain(index: ProgramIndex, checked: CheckedProgram, decl: T
       continue;
     }
     if (spec.form !== "both" && spec.form !== form) {
-      sink.report("DLM3015", `'${key}' belongs in the step block here: minimize LOSS over MODEL with OPTIMIZER`, item.key.span);
+      sink.report("DLM3015", `'${key}' ${spec.notInStep ?? `is not a setting of the ${form} form`}`, item.key.span);
       continue;
     }
     byKey.set(key, item);

@@ -91,8 +91,8 @@ train G on D {
   validate every: 1, early_stop(patience: 2)
 }
 `);
-    expect(diagLines(r).filter((l) => l.includes("early_stop"))).toEqual([
-      "DLM3015 14:22 early_stop needs a train block with one loss; the step form has no validation figure to watch",
+    expect(diagLines(r).filter((l) => l.includes("DLM3015"))).toEqual([
+      "DLM3015 14:3 'validate' needs a train block with one loss; the step form has no evaluation step to run on the validation part",
     ]);
   });
 });

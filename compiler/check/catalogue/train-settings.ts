@@ -8,16 +8,24 @@ export interface SettingSpec {
   summary: string;
   /** Single form only, step form only, or both. */
   form: "single" | "step" | "both";
+  /** Why a single-form setting has no place in a step-form block (DLM3015). */
+  notInStep?: string;
 }
 
 export const settings: readonly SettingSpec[] = [
-  { name: "loss", summary: "The scalar f32 loss over model outputs and data fields.", form: "single" },
-  { name: "optimizer", summary: "sgd(…), adam(…), adamw(…) or rmsprop(…).", form: "single" },
+  { name: "loss", summary: "The scalar f32 loss over model outputs and data fields.", form: "single", notInStep: "belongs in the step block here: minimize LOSS over MODEL with OPTIMIZER" },
+  { name: "optimizer", summary: "sgd(…), adam(…), adamw(…) or rmsprop(…).", form: "single", notInStep: "belongs in the step block here: minimize LOSS over MODEL with OPTIMIZER" },
   { name: "schedule", summary: "Learning-rate schedule: constant, step(every, gamma), cosine(warmup: n), linear_warmup(steps).", form: "both" },
   { name: "batch", summary: "Examples per step (B).", form: "both" },
   { name: "epochs", summary: "Passes over the training part.", form: "both" },
   { name: "metrics", summary: "Scalars reported per epoch: `name: expr` or a metric call (named after its function).", form: "both" },
-  { name: "validate", summary: "every: n epochs on the validation part, and early_stop(patience, monitor, mode: min | max).", form: "both" },
+  {
+    name: "validate",
+    summary: "every: n epochs on the validation part, and early_stop(patience, monitor, mode: min | max).",
+    form: "single",
+    // A step block's losses pull against each other (a GAN's): there is no one figure to evaluate.
+    notInStep: "needs a train block with one loss; the step form has no evaluation step to run on the validation part",
+  },
   { name: "seed", summary: "Seed of weight initialisation, shuffling, dropout and random tensors.", form: "both" },
   { name: "clip", summary: "Clips the global gradient norm to this value.", form: "both" },
   { name: "adversarial", summary: "Adversarial training: fgsm(eps, mix) perturbs the model's inputs inside each step.", form: "both" },
