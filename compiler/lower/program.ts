@@ -234,7 +234,7 @@ export function optimizerSpec(name: string, config: Record<string, ConfigValue>)
 }
 
 function scheduleSpec(name: string, config: Record<string, ConfigValue>): ScheduleSpec {
-  const kind = name === "step" || name === "cosine" || name === "linear_warmup" ? name : "constant";
+  const kind = name === "step_decay" || name === "cosine" || name === "linear_warmup" ? name : "constant";
   const c: Record<string, number> = {};
   for (const [k, v] of Object.entries(config)) if (typeof v === "number") c[k] = v;
   return { kind, config: c };

@@ -5,7 +5,7 @@
 // `step` is the 0-based index of the optimizer step about to run, `epoch` the 0-based epoch it is in,
 // `total` the number of optimizer steps of the whole run (epochs × steps per epoch).
 //   constant              lr
-//   step(every, gamma)    lr · gamma^⌊epoch / every⌋                     (every counts epochs, like StepLR)
+//   step_decay(every, gamma)  lr · gamma^⌊epoch / every⌋                 (every counts epochs, like StepLR)
 //   linear_warmup(steps)  lr · min(1, (step + 1) / steps)
 //   cosine(warmup)        step < warmup: lr · (step + 1) / warmup;
 //                         then lr · ½(1 + cos(π · (step − warmup) / max(1, total − warmup)))  (→ 0 at the end)
@@ -23,7 +23,7 @@ export function scheduledLr(spec: ScheduleSpec, lr: number, clock: ScheduleClock
   switch (spec.kind) {
     case "constant":
       return lr;
-    case "step": {
+    case "step_decay": {
       const every = Math.max(1, c["every"] ?? 1);
       return lr * Math.pow(c["gamma"] ?? 0.1, Math.floor(clock.epoch / every));
     }

@@ -71,7 +71,7 @@ export interface OptimizerSpec {
 }
 
 export interface ScheduleSpec {
-  kind: "constant" | "step" | "cosine" | "linear_warmup";
+  kind: "constant" | "step_decay" | "cosine" | "linear_warmup";
   config: Record<string, number>;
 }
 

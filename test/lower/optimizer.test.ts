@@ -145,8 +145,8 @@ describe("clipping", () => {
 describe("schedules", () => {
   const clock = (step: number, epoch = 0, total = 100) => ({ step, epoch, total });
   it("constant", () => expect(scheduledLr({ kind: "constant", config: {} }, 0.1, clock(50))).toBe(0.1));
-  it("step decays by gamma every `every` epochs", () => {
-    const s = { kind: "step" as const, config: { every: 2, gamma: 0.5 } };
+  it("step_decay decays by gamma every `every` epochs", () => {
+    const s = { kind: "step_decay" as const, config: { every: 2, gamma: 0.5 } };
     expect([0, 1, 2, 3, 4].map((e) => scheduledLr(s, 1, clock(0, e)))).toEqual([1, 1, 0.5, 0.5, 0.25]);
   });
   it("linear_warmup ramps over `steps` then holds", () => {

@@ -15,7 +15,7 @@ export interface SettingSpec {
 export const settings: readonly SettingSpec[] = [
   { name: "loss", summary: "The scalar f32 loss over model outputs and data fields.", form: "single", notInStep: "belongs in the step block here: minimize LOSS over MODEL with OPTIMIZER" },
   { name: "optimizer", summary: "sgd(…), adam(…), adamw(…) or rmsprop(…).", form: "single", notInStep: "belongs in the step block here: minimize LOSS over MODEL with OPTIMIZER" },
-  { name: "schedule", summary: "Learning-rate schedule: constant, step(every, gamma), cosine(warmup: n), linear_warmup(steps).", form: "both" },
+  { name: "schedule", summary: "Learning-rate schedule: constant, step_decay(every, gamma), cosine(warmup: n), linear_warmup(steps).", form: "both" },
   { name: "batch", summary: "Examples per step (B).", form: "both" },
   { name: "epochs", summary: "Passes over the training part.", form: "both" },
   { name: "metrics", summary: "Scalars reported per epoch: `name: expr` or a metric call (named after its function).", form: "both" },
@@ -86,8 +86,9 @@ export const optimizers: readonly CallSpec[] = [
 export const schedules: readonly CallSpec[] = [
   { name: "constant", summary: "The optimizer's lr throughout.", args: [] },
   {
-    name: "step",
-    summary: "Multiplies lr by gamma every `every` epochs.",
+    // Not `step`: that is the keyword of a step block.
+    name: "step_decay",
+    summary: "Multiplies lr by gamma every `every` epochs (PyTorch's StepLR).",
     args: [
       { name: "every", kind: "int" },
       { name: "gamma", kind: "float", default: 0.1 },

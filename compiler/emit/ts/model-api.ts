@@ -243,7 +243,7 @@ export function fitMethod(a: ApiContext, stepNames: string[], evalNames: string[
     body.push(`let bestState: Float32Array[] | null = null;`);
   }
   const loop: string[] = [];
-  if (kind === "step") loop.push(`this.epoch = epoch - 1;`);
+  if (kind === "step_decay") loop.push(`this.epoch = epoch - 1;`);
   loop.push(`batcher.startEpoch();`);
   loop.push(`let steps = 0;`, `let ${stepNames.map((_, i) => `sum${i} = 0`).join(", ")};`);
   const inner: string[] = [`const r = this.trainStep(batch);`];
@@ -279,7 +279,7 @@ export function learningRateMethod(schedule: ScheduleSpec | undefined): string[]
   switch (schedule?.kind ?? "constant") {
     case "constant":
       return [`void step;`, `return base;`];
-    case "step":
+    case "step_decay":
       return [`void step;`, `return base * Math.pow(${numberLiteral(c["gamma"] ?? 0.1)}, Math.floor(this.epoch / ${Math.max(1, c["every"] ?? 1)}));`];
     case "linear_warmup":
       return [`return base * Math.min(1, (step + 1) / ${Math.max(1, c["steps"] ?? 1)});`];
@@ -287,7 +287,7 @@ export function learningRateMethod(schedule: ScheduleSpec | undefined): string[]
       const warmup = Math.max(0, c["warmup"] ?? 0);
       return [
         ...(warmup > 0 ? [`if (step < ${warmup}) return (base * (step + 1)) / ${warmup};`] : []),
-        `if (this.totalSteps === 0) return base; // trainStep outside fit: the run's length is unknown, no decay`,
+        `if (this.totalSteps === 0) return base; // the run's length is unknown (scheduleSteps not called): no decay`,
         `const progress = Math.min(1, (step - ${warmup}) / Math.max(1, this.totalSteps - ${warmup}));`,
         `return base * 0.5 * (1 + Math.cos(Math.PI * progress));`,
       ];

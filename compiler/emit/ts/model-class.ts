@@ -204,6 +204,16 @@ export function emitModel(model: ModelProgram, names: ModelNames, mod: ModuleCon
     docs: ["The trained weights, as views of the model's memory (writes change the model)."],
   }));
   methods.push(...runMethods);
+  // A loop of the user's own (trainStep) tells the schedule where the run is; fit does it itself.
+  const scheduleKind = model.train ? model.training?.schedule.kind : undefined;
+  if (scheduleKind === "cosine") methods.push(method("scheduleSteps", [`this.totalSteps = total;`], {
+    parameters: [{ name: "total", type: "number" }], returnType: "void",
+    docs: ["For a loop of your own over trainStep: the optimizer step (counted from the first, checkpoints included) at which the cosine schedule reaches 0. Until it is set the learning rate does not decay; fit sets it to the end of its own run."],
+  }));
+  if (scheduleKind === "step_decay") methods.push(method("scheduleEpoch", [`this.epoch = epoch;`], {
+    parameters: [{ name: "epoch", type: "number" }], returnType: "void",
+    docs: ["For a loop of your own over trainStep: the 0-based epoch step_decay reads (fit sets it each epoch)."],
+  }));
   if (model.train) {
     methods.push(method("learningRate", learningRateMethod(model.training?.schedule), {
       scope: Scope.Private, parameters: [{ name: "base", type: "number" }, { name: "step", type: "number" }], returnType: "number",
@@ -231,9 +241,8 @@ export function emitModel(model: ModelProgram, names: ModelNames, mod: ModuleCon
     { name: "arenaBytes", isStatic: true, isReadonly: true, initializer: String(plan.arenaBytes), docs: ["Bytes of the one buffer holding state, intermediates and scratch."] },
     { name: "stepCount", scope: Scope.Private, initializer: "0" },
   ];
-  const schedule = model.train ? model.training?.schedule.kind : undefined;
-  if (schedule === "step") properties.push({ name: "epoch", scope: Scope.Private, initializer: "0", docs: ["0-based epoch of the running fit (the step schedule reads it)."] });
-  if (schedule === "cosine") properties.push({ name: "totalSteps", scope: Scope.Private, initializer: "0", docs: ["Optimizer steps of the running fit (the cosine schedule reads it)."] });
+  if (scheduleKind === "step_decay") properties.push({ name: "epoch", scope: Scope.Private, initializer: "0", docs: ["0-based epoch of the run (step_decay reads it)."] });
+  if (scheduleKind === "cosine") properties.push({ name: "totalSteps", scope: Scope.Private, initializer: "0", docs: ["The optimizer step at which the cosine schedule reaches 0; 0 while unknown (no decay)."] });
   if (model.train) {
     properties.push({ name: "trainResult", scope: Scope.Private, isReadonly: true, type: stepType,
       initializer: `{ ${stepNames.map((m) => `${propertyKey(m)}: 0`).join(", ")} }` });
