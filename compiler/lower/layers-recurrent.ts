@@ -6,10 +6,15 @@
 // simply collect one gradient contribution per step). The input projection x·W_ihᵀ + b_ih is done once for
 // all steps as one [B·T, I] matmul; only h·W_hhᵀ + b_hh is per step. Gate order is PyTorch's: LSTM i, f,
 // g, o; GRU r, z, n with n = tanh(x_n + r ⊙ (W_hn h + b_hn)).
+//
+// Truncated BPTT (`truncate: k`) is a stop_gradient on the carried state at every k-th step: the forward
+// values are those of the full recurrence, and each chunk of k steps gets the gradient it would get if it
+// started from a constant state. It bounds how far back gradients reach (long sequences, exploding
+// gradients); it does not save memory or time here, since the unrolled graph keeps every step.
 
 import type { NodeId } from "../ir/graph.js";
 import type { Op } from "../check/types.js";
-import { cfgBool, inputOf, requireParam, type LowerCtx, type OpRule } from "./context.js";
+import { cfgBool, cfgNumber, inputOf, requireParam, type LowerCtx, type OpRule } from "./context.js";
 import { linear } from "./layers-dense.js";
 
 type Kind = "RNN" | "LSTM" | "GRU";
@@ -30,8 +35,13 @@ function recurrent(kind: Kind): OpRule {
     let h = inputOf(op, ins, kind === "LSTM" ? "initial.0" : "initial") ?? zeros();
     let c = kind === "LSTM" ? (inputOf(op, ins, "initial.1") ?? zeros()) : undefined;
     const part = (v: NodeId, i: number) => b.slice(v, 1, i * hidden, (i + 1) * hidden);
+    const truncate = op.config["truncate"] == null ? steps : cfgNumber(ctx, op.config, "truncate");
     const outs: NodeId[] = [];
     for (let t = 0; t < steps; t++) {
+      if (t > 0 && t % truncate === 0) {
+        h = b.stopGradient(h);
+        if (c !== undefined) c = b.stopGradient(c);
+      }
       const xt = b.reshape(b.slice(xw, 1, t, t + 1), [batch, gates]);
       const hw = linear(ctx, h, whh, bhh);
       if (kind === "RNN") {

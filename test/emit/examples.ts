@@ -13,7 +13,11 @@ export const REPO = fileURLToPath(new URL("../../", import.meta.url));
 /** Lowered and (unless `optimize` is false) run through the optimizing passes, as `dlm compile` does. */
 export function lowerExample(name: string, batch?: number, optimize = true): { program: CompiledProgram; text: string; file: string } {
   const file = `examples/${name}.dlm`;
-  const text = readFileSync(new URL(`../../${file}`, import.meta.url), "utf8");
+  return lowerSource(readFileSync(new URL(`../../${file}`, import.meta.url), "utf8"), file, batch, optimize);
+}
+
+/** lowerExample for a source text of the test's own. */
+export function lowerSource(text: string, file: string, batch?: number, optimize = true): { program: CompiledProgram; text: string; file: string } {
   const fe = frontEnd(text, file);
   const errors = fe.diagnostics.filter((d) => d.severity === "error");
   if (errors.length > 0) throw new Error(`${file}: ${errors.map((d) => d.message).join("; ")}`);
