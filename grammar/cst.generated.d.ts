@@ -303,7 +303,8 @@ export interface CallCstNode extends CstNode {
 }
 
 export type CallCstChildren = {
-  Identifier: IToken[];
+  Identifier?: IToken[];
+  Step?: IToken[];
   CallLParen: IToken[];
   argList: ArgListCstNode[];
   RParen: IToken[];

@@ -289,7 +289,7 @@ export class DlmParser extends RecoveringParser {
   });
 
   call = this.RULE("call", () => {
-    this.CONSUME(T.Identifier);
+    this.OR([{ ALT: () => this.CONSUME(T.Identifier) }, { ALT: () => this.CONSUME(T.Step) }]);
     this.CONSUME(T.CallLParen);
     this.SUBRULE(this.argList);
     this.CONSUME(T.RParen);

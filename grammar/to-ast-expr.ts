@@ -204,7 +204,7 @@ export abstract class ExprBuilder extends BaseVisitor {
   }
 
   call(c: C.CallCstChildren, s: Site): A.Expr {
-    const t = c.Identifier?.[0];
+    const t = c.Identifier?.[0] ?? c.Step?.[0];
     if (t === undefined || !real(t)) return this.error(s);
     const callee: A.Name = { kind: "Name", name: t.image, span: this.span(this.tokenSite(t)) };
     const args = this.args(c.argList?.[0], s);
