@@ -111,9 +111,15 @@ export function emitModel(model: ModelProgram, names: ModelNames, mod: ModuleCon
     const em = makeStepEmitter(cls, model, sp, pairsOf.get(sp.step)!);
     emitters[sp.step] = { em, plan: sp };
     // The Wasm target replaces the run methods' bodies: it asks for none (stepBodies: false; compile time).
-    const body = meta.stepBodies === false ? [] : stepBody(em, sp, source);
+    const parts = meta.stepBodies === false ? [[]] : stepBody(em, sp, source);
     const name = runMethodName(sp.step);
-    runMethods.push(method(name, body, { scope: Scope.Private, returnType: "void" }));
+    if (parts.length === 1) runMethods.push(method(name, parts[0]!, { scope: Scope.Private, returnType: "void" }));
+    else {
+      runMethods.push(method(name, parts.map((_, i) => `this.${name}Part${i + 1}();`), {
+        scope: Scope.Private, returnType: "void", docs: [`In ${parts.length} parts, each small enough for V8 to optimize.`],
+      }));
+      parts.forEach((body, i) => runMethods.push(method(`${name}Part${i + 1}`, body, { scope: Scope.Private, returnType: "void" })));
+    }
   }
 
   const use = (name: string): string => {

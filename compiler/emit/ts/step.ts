@@ -1,6 +1,11 @@
 // One step graph → the body of one private method (`runPredict`, `runEvaluate`, `runTrain`): the needed
 // nodes in graph order, each as the statements op-code.ts makes for it, grouped under one comment per
 // `.dlm` line (`// hidden = Dense(256)  (mlp.dlm:8)`), gradient and update code marked as such.
+//
+// A long step comes in parts, each a method of its own: V8 never optimizes a function whose bytecode is
+// over a size limit (TurboFan's is 60 KiB), and unoptimized code boxes every float it computes, so an
+// unrolled LSTM's train step of 11,000 lines ran in the interpreter, allocated megabytes per step and was
+// several times slower. Parts end at node boundaries (every node's code is a block of its own).
 
 import type { Node, NodeId } from "../../ir/graph.js";
 import type { ModelProgram } from "../../program/types.js";
@@ -89,7 +94,11 @@ export function makeStepEmitter(cls: ClassContext, model: ModelProgram, plan: St
 }
 
 /** Statements of the step's run method, with one comment per source line region. */
-export function stepBody(em: StepEmitter, plan: StepPlan, source: SourceText | undefined): string[] {
+/** Characters of source per part: well below V8's bytecode limit for optimization, whatever the ops. */
+export const PART_CHARS = 4_000;
+
+/** The step's statements in parts of at most about PART_CHARS characters (one part for most models). */
+export function stepBody(em: StepEmitter, plan: StepPlan, source: SourceText | undefined): string[][] {
   const g = plan.graph;
   // Nodes the outputs need are "forward"; the rest of a train step is gradients and updates.
   const forward = g.nodes.map(() => false);
@@ -100,20 +109,30 @@ export function stepBody(em: StepEmitter, plan: StepPlan, source: SourceText | u
     forward[id] = true;
     stack.push(...g.nodes[id]!.inputs);
   }
-  const out: string[] = [];
+  const parts: string[][] = [];
+  let out: string[] = [];
+  let chars = 0;
   let region = "";
   for (const id of plan.order) {
     const n = g.nodes[id]!;
     const code = emitNode(n, em);
     if (code.length === 0) continue;
+    const size = code.reduce((s, line) => s + line.length, 0);
+    if (chars > 0 && chars + size > PART_CHARS) {
+      parts.push(out);
+      out = region !== "" ? [`// ${region} (continued)`] : [];
+      chars = 0;
+    }
     const label = regionLabel(n, forward[id]!, source);
     if (label !== region && label !== "") {
       out.push(`// ${label}`);
       region = label;
     }
     out.push(...code);
+    chars += size;
   }
-  return out;
+  parts.push(out);
+  return parts;
 }
 
 function regionLabel(n: Node, isForward: boolean, source: SourceText | undefined): string {
