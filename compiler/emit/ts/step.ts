@@ -118,13 +118,15 @@ export function stepBody(em: StepEmitter, plan: StepPlan, source: SourceText | u
     const code = emitNode(n, em);
     if (code.length === 0) continue;
     const size = code.reduce((s, line) => s + line.length, 0);
-    if (chars > 0 && chars + size > PART_CHARS) {
+    const label = regionLabel(n, forward[id]!, source);
+    const opens = label !== region && label !== "";
+    // A part past half its size ends where a `.dlm` line's code begins, so parts read as whole lines.
+    if (chars > 0 && (chars + size > PART_CHARS || (opens && 2 * chars > PART_CHARS))) {
       parts.push(out);
-      out = region !== "" ? [`// ${region} (continued)`] : [];
+      out = !opens && region !== "" ? [`// ${region} (continued)`] : [];
       chars = 0;
     }
-    const label = regionLabel(n, forward[id]!, source);
-    if (label !== region && label !== "") {
+    if (opens) {
       out.push(`// ${label}`);
       region = label;
     }
