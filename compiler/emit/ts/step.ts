@@ -93,11 +93,10 @@ export function makeStepEmitter(cls: ClassContext, model: ModelProgram, plan: St
   return em;
 }
 
-/** Statements of the step's run method, with one comment per source line region. */
 /** Characters of source per part: well below V8's bytecode limit for optimization, whatever the ops. */
 export const PART_CHARS = 4_000;
 
-/** The step's statements in parts of at most about PART_CHARS characters (one part for most models). */
+/** The step's statements, one comment per `.dlm` line region, in parts of about PART_CHARS characters at most. */
 export function stepBody(em: StepEmitter, plan: StepPlan, source: SourceText | undefined): string[][] {
   const g = plan.graph;
   // Nodes the outputs need are "forward"; the rest of a train step is gradients and updates.
