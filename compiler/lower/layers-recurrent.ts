@@ -35,7 +35,7 @@ function recurrent(kind: Kind): OpRule {
     let h = inputOf(op, ins, kind === "LSTM" ? "initial.0" : "initial") ?? zeros();
     let c = kind === "LSTM" ? (inputOf(op, ins, "initial.1") ?? zeros()) : undefined;
     const part = (v: NodeId, i: number) => b.slice(v, 1, i * hidden, (i + 1) * hidden);
-    const truncate = op.config["truncate"] == null ? steps : cfgNumber(ctx, op.config, "truncate");
+    const truncate = cfgNumber(ctx, op.config, "truncate", steps);
     const outs: NodeId[] = [];
     for (let t = 0; t < steps; t++) {
       if (t > 0 && t % truncate === 0) {

@@ -7,6 +7,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import { loadCheckpoint, saveCheckpoint } from "../../runtime/checkpoint.js";
+import { writeForecaster } from "./forecaster-fixture.js";
 import { runCli } from "./run.js";
 
 const dir = mkdtempSync(join(tmpdir(), "dlm-generate-test-"));
@@ -33,25 +34,7 @@ generate Tiny {
   temperature 0.8
 }
 `);
-const seriesPath = join(dir, "series.csv");
-writeFileSync(seriesPath, "day,value\n" + Array.from({ length: 120 }, (_, i) => `${i},${100 + 10 * Math.sin(i / 3) + i}`).join("\n") + "\n");
-const fcPath = join(dir, "fc.dlm");
-writeFileSync(fcPath, `
-model Fc {
-  input  window: f32[B, 8, 1]
-  output next: f32[B, 1]
-  next = window |> GRU(8) |> last |> Dense(1)
-}
-data Series = csv_series(file: ${JSON.stringify(seriesPath)}, column: "value") |> standardize |> windows(size: 8) |> split(train: rest, test: 20, shuffle: false)
-train Fc on Series {
-  loss      mse(next, target)
-  optimizer adam(lr: 1e-2)
-  batch     8
-  epochs    2
-  metrics   mae(next, target)
-  seed      1
-}
-`);
+const fcPath = writeForecaster(dir, 120);
 const lmCkpt = join(dir, "lm.safetensors");
 const fcCkpt = join(dir, "fc.safetensors");
 

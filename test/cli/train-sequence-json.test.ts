@@ -14,6 +14,7 @@ import type { SequenceJson } from "../../compiler/cli/sequence-json.js";
 import { loadPhrasePairs } from "../../runtime/data/phrases.js";
 import { writeDict } from "../runtime/data/dictd.js";
 import { readCheckpointVocab } from "../../runtime/data/vocab-checkpoint.js";
+import { seriesValues, writeForecaster } from "./forecaster-fixture.js";
 import { runCli } from "./run.js";
 
 const dir = mkdtempSync(join(tmpdir(), "dlm-train-seq-json-"));
@@ -78,28 +79,8 @@ train Tiny on Text {
 });
 
 describe("a forecaster", () => {
-  const values = Array.from({ length: 100 }, (_, i) => 100 + 10 * Math.sin(i / 3) + i);
-  const seriesPath = join(dir, "series.csv");
-  writeFileSync(seriesPath, "day,value\n" + values.map((v, i) => `${i},${v}`).join("\n") + "\n");
-  const dlm = join(dir, "fc.dlm");
-  writeFileSync(
-    dlm,
-    `model Fc {
-  input  window: f32[B, 8, 1]
-  output next: f32[B, 1]
-  next = window |> GRU(8) |> last |> Dense(1)
-}
-data Series = csv_series(file: ${JSON.stringify(seriesPath)}, column: "value") |> standardize |> windows(size: 8) |> split(train: rest, test: 20, shuffle: false)
-train Fc on Series {
-  loss      mse(next, target)
-  optimizer adam(lr: 1e-2)
-  batch     8
-  epochs    2
-  metrics   mae(next, target)
-  seed      1
-}
-`,
-  );
+  const values = seriesValues(100);
+  const dlm = writeForecaster(dir, 100);
 
   it("--json gives the MAE and the seasonal-naive MAE in the data's units", async () => {
     const r = await runCli("train", dlm, "--json");

@@ -4,15 +4,13 @@
 // same batch show the ratio of their learning rates in the ratio of their updates.
 
 import { describe, expect, it } from "vitest";
-import { frontEnd } from "../../compiler/frontend.js";
-import { lowerProgram } from "../../compiler/lower/index.js";
-import { optimizeProgram } from "../../compiler/pipeline.js";
 import type { CompiledProgram } from "../../compiler/program/types.js";
 import { loadBoth, randomBatch } from "../emit-wasm-program/helpers.js";
+import { lowerSource } from "./examples.js";
 import type { LoadedModel } from "./harness.js";
 
 function compile(schedule: string): CompiledProgram {
-  const text = `model Tiny {
+  return lowerSource(`model Tiny {
   input  image: f32[B, 28, 28]
   output logits: f32[B, 10]
   logits = image |> flatten |> Dense(10)
@@ -25,11 +23,7 @@ train Tiny on Digits {
   batch     8
   epochs    1
 }
-`;
-  const fe = frontEnd(text, "tiny.dlm");
-  expect(fe.diagnostics.filter((d) => d.severity === "error")).toEqual([]);
-  const low = lowerProgram(fe.checked, "tiny.dlm");
-  return optimizeProgram(low.program, { verify: true }).program;
+`, "tiny.dlm").program;
 }
 
 type Scheduled = LoadedModel & { scheduleSteps?(total: number): void; scheduleEpoch?(epoch: number): void };

@@ -12,9 +12,11 @@ export interface SettingSpec {
   notInStep?: string;
 }
 
+const IN_MINIMIZE = "belongs in the step block here: minimize LOSS over MODEL with OPTIMIZER";
+
 export const settings: readonly SettingSpec[] = [
-  { name: "loss", summary: "The scalar f32 loss over model outputs and data fields.", form: "single", notInStep: "belongs in the step block here: minimize LOSS over MODEL with OPTIMIZER" },
-  { name: "optimizer", summary: "sgd(…), adam(…), adamw(…) or rmsprop(…).", form: "single", notInStep: "belongs in the step block here: minimize LOSS over MODEL with OPTIMIZER" },
+  { name: "loss", summary: "The scalar f32 loss over model outputs and data fields.", form: "single", notInStep: IN_MINIMIZE },
+  { name: "optimizer", summary: "sgd(…), adam(…), adamw(…) or rmsprop(…).", form: "single", notInStep: IN_MINIMIZE },
   { name: "schedule", summary: "Learning-rate schedule: constant, step_decay(every, gamma), cosine(warmup: n), linear_warmup(steps).", form: "both" },
   { name: "batch", summary: "Examples per step (B).", form: "both" },
   { name: "epochs", summary: "Passes over the training part.", form: "both" },

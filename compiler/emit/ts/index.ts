@@ -47,7 +47,7 @@ export const RUNTIME_NAMES = [
   "maxPool2d", "maxPool2dBackward", "avgPool2d", "avgPool2dBackward", "upsampleNearest2d", "upsampleNearest2dBackward",
   "softmax", "softmaxBackward", "logSoftmax", "logSoftmaxBackward", "reduceSum", "reduceMean", "reduceMax", "transpose",
   "gatherRows", "scatterAddRows", "takeAlongLastAxis", "scatterAlongLastAxis", "copyStrided", "fill", "copy", "erf",
-  "sigmoid", "createRng", "createAggregator", "checkInput", "copyInput", "saveCheckpoint", "loadCheckpoint", "serializeSafetensors", "parseSafetensors", "Batcher", "Dataset", "Tensor",
+  "sigmoid", "createRng", "createAggregator", "checkInput", "copyInput", "serializeSafetensors", "parseSafetensors", "Batcher", "Dataset", "Tensor",
   "Conv2dGeometry", "Pool2dGeometry", ...HELPERS, "fmix32", "StepInfo", "EpochInfo", "FitOptions", "FitResult",
 ];
 
